@@ -1,0 +1,220 @@
+//! Modes that write into the live generation: refresh (`-r`), only-missing (`-o`), named
+//! datasets, and clear. Each commits once at the end, so a failure part-way leaves the live
+//! index as it was.
+
+use std::collections::HashSet;
+
+use parking_lot::Mutex;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Index, IndexWriter, Term};
+
+use super::inspect::indexed_docs;
+use super::pipeline::Pipeline;
+use super::{Progress, RebuildOptions, Summary};
+use crate::generation::{GenerationId, GenerationInfo, GenerationStore};
+use crate::schema::fields;
+use crate::source::Source;
+use crate::{IndexerError, Result};
+
+/// Opens the live generation for writing; on a data directory with none yet, publishes an
+/// empty one first so the in-place modes work from scratch.
+fn live_index(store: &GenerationStore, options: &RebuildOptions) -> Result<(GenerationId, Index)> {
+    if let Some(id) = store.current()? {
+        return Ok((id, store.open_index(id)?));
+    }
+    let building = store.begin_build()?;
+    let mut writer: IndexWriter = building
+        .index()
+        .writer_with_num_threads(1, 15_000_000)
+        .map_err(|e| IndexerError::tantivy("creating an empty generation", e))?;
+    writer
+        .commit()
+        .map_err(|e| IndexerError::tantivy("committing an empty generation", e))?;
+    drop(writer);
+    let info = GenerationInfo {
+        id: 0,
+        created: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        source: "empty".into(),
+        documents: 0,
+        seconds: 0.0,
+    };
+    let id = store.publish(building, info, options.keep)?;
+    Ok((id, store.open_index(id)?))
+}
+
+fn writer(index: &Index, options: &RebuildOptions) -> Result<IndexWriter> {
+    index
+        .writer_with_num_threads(options.threads.max(1), options.writer_memory)
+        .map_err(|e| IndexerError::tantivy("opening the live generation's writer", e))
+}
+
+fn commit(mut writer: IndexWriter) -> Result<()> {
+    writer
+        .commit()
+        .map_err(|e| IndexerError::tantivy("committing to the live generation", e))?;
+    writer
+        .wait_merging_threads()
+        .map_err(|e| IndexerError::tantivy("merging the live generation", e))
+}
+
+fn run_in_place(
+    store: &GenerationStore,
+    source: &dyn Source,
+    options: &RebuildOptions,
+    progress: &dyn Progress,
+    apply_deletes: bool,
+    select: &(dyn Fn(&serde_json::Value) -> bool + Sync),
+    (id, index): (GenerationId, Index),
+) -> Result<Summary> {
+    let started = std::time::Instant::now();
+    let writer = writer(&index, options)?;
+    let pipeline = Pipeline {
+        schema: store.schema(),
+        options,
+        upsert: true,
+        apply_deletes,
+    };
+    // On error the writer is dropped uncommitted: the live generation is unchanged.
+    let mut summary = pipeline.run(source, &writer, progress, select)?;
+    commit(writer)?;
+    summary.generation = Some(id);
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// `rebuild -r`: upserts every dataset of the source into the live generation, removes the
+/// ones the source marks deleted, and keeps everything else.
+pub fn refresh(
+    store: &GenerationStore,
+    source: &dyn Source,
+    options: &RebuildOptions,
+    progress: &dyn Progress,
+) -> Result<Summary> {
+    let (id, index) = live_index(store, options)?;
+    run_in_place(store, source, options, progress, true, &|_| true, (id, index))
+}
+
+/// `rebuild -o`: indexes only the source's datasets that are not indexed as active (as
+/// CKAN, drafts in the index therefore count as missing).
+pub fn only_missing(
+    store: &GenerationStore,
+    source: &dyn Source,
+    options: &RebuildOptions,
+    progress: &dyn Progress,
+) -> Result<Summary> {
+    let (id, index) = live_index(store, options)?;
+    let site = options.package.site_id.clone();
+    let indexed: HashSet<String> = indexed_docs(store.schema(), &index)?
+        .into_iter()
+        .filter(|d| d.state == "active" && d.site_id == site)
+        .map(|d| d.id)
+        .collect();
+    let select = move |pkg: &serde_json::Value| {
+        pkg.get("id")
+            .and_then(|v| v.as_str())
+            .is_none_or(|id| !indexed.contains(id))
+    };
+    run_in_place(store, source, options, progress, false, &select, (id, index))
+}
+
+/// `rebuild DATASET…`: re-indexes the named datasets (by name or id). Fails, naming them,
+/// if some are not in the source.
+pub fn rebuild_datasets(
+    store: &GenerationStore,
+    source: &dyn Source,
+    datasets: &[String],
+    options: &RebuildOptions,
+    progress: &dyn Progress,
+) -> Result<Summary> {
+    let (id, index) = live_index(store, options)?;
+    let wanted: HashSet<&str> = datasets.iter().map(String::as_str).collect();
+    let found: Mutex<HashSet<String>> = Mutex::new(HashSet::new());
+    let select = |pkg: &serde_json::Value| {
+        let mut hit = false;
+        for key in ["id", "name"] {
+            if let Some(v) = pkg.get(key).and_then(|v| v.as_str()) {
+                if wanted.contains(v) {
+                    found.lock().insert(v.to_string());
+                    hit = true;
+                }
+            }
+        }
+        hit
+    };
+    let started = std::time::Instant::now();
+    let writer = writer(&index, options)?;
+    let pipeline = Pipeline {
+        schema: store.schema(),
+        options,
+        upsert: true,
+        apply_deletes: true,
+    };
+    let mut summary = pipeline.run(source, &writer, progress, &select)?;
+    let found = found.into_inner();
+    let missing: Vec<&str> = datasets
+        .iter()
+        .map(String::as_str)
+        .filter(|d| !found.contains(*d))
+        .collect();
+    if !missing.is_empty() {
+        return Err(IndexerError::NotFound(format!(
+            "Couldn't find package {}",
+            missing.join(", ")
+        )));
+    }
+    commit(writer)?;
+    summary.generation = Some(id);
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// `clear [DATASET]`: removes one dataset (by id or name) or every document of the site
+/// from the live generation. Returns how many documents were removed.
+pub fn clear(store: &GenerationStore, dataset: Option<&str>, options: &RebuildOptions) -> Result<u64> {
+    let Some(id) = store.current()? else {
+        return Ok(0);
+    };
+    let index = store.open_index(id)?;
+    let schema = store.schema();
+    let term = |field: &str, value: &str| -> Result<Box<dyn Query>> {
+        let f = schema
+            .explicit_field(field)
+            .ok_or_else(|| IndexerError::Generation(format!("schema has no field {field}")))?;
+        Ok(Box::new(TermQuery::new(
+            Term::from_field_text(f, value),
+            IndexRecordOption::Basic,
+        )))
+    };
+    let site = term(fields::SITE_ID, &options.package.site_id)?;
+    let query: Box<dyn Query> = match dataset {
+        None => site,
+        Some(d) => {
+            let either = BooleanQuery::new(vec![
+                (Occur::Should, term(fields::ID, d)?),
+                (Occur::Should, term(fields::NAME, d)?),
+            ]);
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, site),
+                (Occur::Must, Box::new(either)),
+            ]))
+        }
+    };
+    let before = count(&index)?;
+    let writer = writer(&index, options)?;
+    writer
+        .delete_query(query)
+        .map_err(|e| IndexerError::tantivy("deleting", e))?;
+    commit(writer)?;
+    let after = count(&index)?;
+    Ok(before.saturating_sub(after))
+}
+
+fn count(index: &Index) -> Result<u64> {
+    let reader = index
+        .reader_builder()
+        .reload_policy(tantivy::ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e| IndexerError::tantivy("opening a reader", e))?;
+    Ok(reader.searcher().num_docs())
+}

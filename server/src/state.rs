@@ -1,0 +1,18 @@
+//! What every request handler shares.
+
+use std::sync::Arc;
+
+use ckan_search_indexer::schema::CkanSchema;
+
+use crate::live::LiveIndex;
+
+/// Shared state: cheap to clone (everything is behind `Arc`).
+#[derive(Clone)]
+pub struct AppState {
+    /// The live generation.
+    pub live: Arc<LiveIndex>,
+    /// CKAN's schema.
+    pub schema: Arc<CkanSchema>,
+    /// The Solr core name in URLs (`/solr/<core>/select`).
+    pub core: Arc<str>,
+}

@@ -1,0 +1,117 @@
+//! Helpers for ckan-search's end-to-end tests: a real server on a loopback port, over a
+//! real data directory, and catalogue fixtures.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ckan_search_indexer::analysis::AnalysisConfig;
+use ckan_search_indexer::generation::GenerationStore;
+use ckan_search_indexer::schema::CkanSchema;
+use ckan_search_server::live::LiveIndex;
+use ckan_search_server::AppState;
+use serde_json::Value;
+
+/// A running ckan-search on 127.0.0.1 with an ephemeral port. Stops when dropped.
+pub struct TestServer {
+    /// `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// The live index the server answers from.
+    pub live: Arc<LiveIndex>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// Serves the data directory, following `CURRENT` every 50 ms.
+    pub fn start(data_dir: &Path) -> Self {
+        let store = open_store(data_dir);
+        let live = LiveIndex::open(store).expect("open live index");
+        let state = AppState {
+            live: live.clone(),
+            schema: Arc::new(CkanSchema::new()),
+            core: "ckan".into(),
+        };
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel::<SocketAddr>();
+        let watched = live.clone();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                tokio::spawn(watched.watch(Duration::from_millis(50)));
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+                addr_tx.send(listener.local_addr().expect("addr")).expect("send addr");
+                ckan_search_server::run(listener, state, async move {
+                    let _ = rx.await;
+                })
+                .await
+                .expect("serve");
+            });
+        });
+        let addr = addr_rx.recv().expect("server address");
+        Self {
+            base: format!("http://{addr}"),
+            live,
+            shutdown: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    /// GETs `path_and_query` and returns (status, JSON body).
+    pub fn get(&self, path_and_query: &str) -> (u16, Value) {
+        let response = reqwest::blocking::get(format!("{}{}", self.base, path_and_query)).expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().expect("JSON body"))
+    }
+
+    /// GETs `/solr/ckan/select` with the given parameters (encoded here).
+    pub fn select(&self, params: &[(&str, &str)]) -> (u16, Value) {
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(params)
+            .finish();
+        self.get(&format!("/solr/ckan/select?{query}"))
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Opens a generation store with the default analysis settings.
+pub fn open_store(data_dir: &Path) -> GenerationStore {
+    GenerationStore::open(data_dir, CkanSchema::new(), AnalysisConfig::default()).expect("open store")
+}
+
+/// Reads a JSONL catalogue (plain or gzip bytes) into package dicts.
+pub fn read_packages(bytes: &[u8]) -> Vec<Value> {
+    use std::io::Read;
+    let mut text = String::new();
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        flate2::read::MultiGzDecoder::new(bytes)
+            .read_to_string(&mut text)
+            .expect("gunzip");
+    } else {
+        text = String::from_utf8(bytes.to_vec()).expect("utf-8");
+    }
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
+}
+
+/// Whether CKAN indexes this package (every state but deleted).
+pub fn indexable(pkg: &Value) -> bool {
+    pkg.get("state").and_then(Value::as_str) != Some("deleted")
+}

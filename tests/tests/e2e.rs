@@ -1,0 +1,4 @@
+//! ckan-search end to end: a real server, real generations, real HTTP.
+
+mod select; // /solr/ckan/select over the bundled sample: shapes, counts, fl, paging
+mod swap; // a full rebuild under query load: never an empty or partial count
