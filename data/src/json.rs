@@ -129,6 +129,36 @@ fn write_u64(out: &mut Vec<u8>, mut n: u64) {
     out.extend_from_slice(&buf[i..]);
 }
 
+/// Whether any of the 8 bytes in `x` needs escaping (a control character, `"` or `\`).
+/// Exact as a yes/no answer (the classic SWAR zero-byte test), so clean runs of text — by
+/// far the common case — are skipped 8 bytes at a time.
+fn chunk_needs_escape(x: u64) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let control = x.wrapping_sub(LO * 0x20) & !x & HI;
+    let q = x ^ (LO * u64::from(b'"'));
+    let quote = q.wrapping_sub(LO) & !q & HI;
+    let b = x ^ (LO * u64::from(b'\\'));
+    let backslash = b.wrapping_sub(LO) & !b & HI;
+    (control | quote | backslash) != 0
+}
+
+/// The escape for byte `b`, if it needs one: serde_json's short forms for `"` `\` and
+/// `\b \t \n \f \r`, an empty slice for the other control characters (written `\u00xx`).
+fn escape(b: u8) -> Option<&'static [u8]> {
+    match b {
+        b'"' => Some(b"\\\""),
+        b'\\' => Some(b"\\\\"),
+        b'\n' => Some(b"\\n"),
+        b'\r' => Some(b"\\r"),
+        b'\t' => Some(b"\\t"),
+        0x08 => Some(b"\\b"),
+        0x0C => Some(b"\\f"),
+        0x00..=0x1F => Some(b""),
+        _ => None,
+    }
+}
+
 /// A JSON string literal with serde_json's escaping: `"` and `\` backslashed, the control
 /// characters with short forms (`\b \t \n \f \r`) so, other controls as `\u00xx` (lower-case
 /// hex), everything else (including non-ASCII and `/`) verbatim.
@@ -137,27 +167,32 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let short: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0x08 => b"\\b",
-            0x0C => b"\\f",
-            0x00..=0x1F => b"",
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[start..i]);
-        if short.is_empty() {
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX[(b >> 4) as usize]);
-            out.push(HEX[(b & 0xF) as usize]);
-        } else {
-            out.extend_from_slice(short);
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            if !chunk_needs_escape(u64::from_le_bytes(word)) {
+                i += 8;
+                continue;
+            }
         }
-        start = i + 1;
+        let end = (i + 8).min(bytes.len());
+        for (k, &b) in bytes[i..end].iter().enumerate() {
+            if let Some(short) = escape(b) {
+                let at = i + k;
+                out.extend_from_slice(&bytes[start..at]);
+                if short.is_empty() {
+                    out.extend_from_slice(b"\\u00");
+                    out.push(HEX[usize::from(b >> 4)]);
+                    out.push(HEX[usize::from(b & 0xF)]);
+                } else {
+                    out.extend_from_slice(short);
+                }
+                start = at + 1;
+            }
+        }
+        i = end;
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
@@ -166,6 +201,23 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_every_byte_like_serde_json() {
+        // Every ASCII byte at every offset within and across 8-byte chunks.
+        for b in 0u8..0x80 {
+            for pad in 0..10 {
+                let s = format!("{}{}{}", "x".repeat(pad), char::from(b), "y".repeat(9));
+                let mut ours = Vec::new();
+                write_str(&mut ours, &s);
+                assert_eq!(
+                    Some(ours),
+                    serde_json::to_vec(&s).ok(),
+                    "byte {b:#x} at {pad}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn writes_like_serde_json() {
@@ -180,7 +232,11 @@ mod tests {
             ("f", Node::s(tricky)),
             (
                 "g",
-                Node::Arr(vec![Node::empty(), Node::Obj(vec![]), Node::owned("x".into())]),
+                Node::Arr(vec![
+                    Node::empty(),
+                    Node::Obj(vec![]),
+                    Node::owned("x".into()),
+                ]),
             ),
         ]);
         let mut ours = Vec::new();

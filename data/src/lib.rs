@@ -19,6 +19,7 @@
 //! then the lists), and ckanext-datagovuk's legacy fields such as `theme-primary` are at the
 //! top level, not in `extras` ([`PROMOTED_EXTRAS`] lists them).
 
+mod json;
 mod organisations;
 mod package;
 mod rng;
@@ -27,7 +28,6 @@ mod text;
 mod timestamp;
 mod words;
 
-use std::collections::HashSet;
 use std::io::{self, Write};
 
 use serde_json::Value;
@@ -37,7 +37,6 @@ pub use package::PROMOTED_EXTRAS;
 pub use sample::{
     sample_packages, sample_reader, write_gzip, SAMPLE_DATASETS, SAMPLE_JSONL_GZ, SAMPLE_SEED,
 };
-pub use timestamp::REFERENCE as REFERENCE_MICROS;
 pub use words::OrgKind;
 
 /// The fixed "now" of every catalogue, `2026-11-25T12:00:00` (naive UTC): datasets "modified
@@ -102,7 +101,14 @@ impl Generator {
     /// The package dict of dataset `index`. Valid for any index, also beyond
     /// `config.datasets` (a larger catalogue with the same seed starts with this one).
     pub fn package(&self, index: usize) -> Value {
-        self.catalogue.package(index as u64)
+        self.catalogue.build(index as u64).node.to_value()
+    }
+
+    /// Appends dataset `index` as one line of compact JSON (with its `\n`), exactly
+    /// `serde_json::to_string(&self.package(index))` but without building a `Value`.
+    pub fn write_line(&self, index: usize, out: &mut Vec<u8>) {
+        self.catalogue.build(index as u64).node.write(out);
+        out.push(b'\n');
     }
 
     /// The publishers, in generation order (not size order).
@@ -157,28 +163,52 @@ pub struct Summary {
 pub fn generate(config: &GeneratorConfig, out: &mut impl Write) -> io::Result<Summary> {
     let generator = Generator::new(config);
     let mut summary = Summary::default();
-    let mut owners: HashSet<String> = HashSet::new();
+    let mut owners = vec![false; generator.organisations().len()];
     let mut line = Vec::with_capacity(16 * 1024);
     for i in 0..config.datasets {
-        let pkg = generator.package(i);
+        let built = generator.catalogue.build(i as u64);
         line.clear();
-        serde_json::to_writer(&mut line, &pkg).map_err(io::Error::other)?;
+        built.node.write(&mut line);
         line.push(b'\n');
         out.write_all(&line)?;
 
         summary.datasets += 1;
         summary.bytes += line.len() as u64;
-        summary.resources += pkg["resources"].as_array().map_or(0, Vec::len);
-        summary.harvested += usize::from(pkg.get("harvest").is_some());
-        summary.private += usize::from(pkg["private"] == true);
-        summary.draft += usize::from(pkg["state"] == "draft");
-        summary.deleted += usize::from(pkg["state"] == "deleted");
-        if let Some(owner) = pkg["owner_org"].as_str() {
-            if !owners.contains(owner) {
-                owners.insert(owner.to_string());
-            }
-        }
+        summary.resources += built.resources;
+        summary.harvested += usize::from(built.harvested);
+        summary.private += usize::from(built.private);
+        summary.draft += usize::from(built.state == "draft");
+        summary.deleted += usize::from(built.state == "deleted");
+        owners[built.org] = true;
     }
-    summary.organisations = owners.len();
+    summary.organisations = owners.iter().filter(|&&o| o).count();
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_time_matches_the_generator_clock() {
+        assert_eq!(REFERENCE_TIME, timestamp::iso(timestamp::REFERENCE));
+    }
+
+    #[test]
+    fn degenerate_configs_work() {
+        let mut out = Vec::new();
+        let summary = generate(&GeneratorConfig::new(0, 1), &mut out).ok();
+        assert_eq!(summary.map(|s| s.datasets), Some(0));
+        assert!(out.is_empty());
+
+        let one_org = GeneratorConfig {
+            datasets: 50,
+            seed: 1,
+            organisations: 0,
+        };
+        let owners: std::collections::HashSet<String> = packages(&one_org)
+            .filter_map(|p| p["owner_org"].as_str().map(str::to_owned))
+            .collect();
+        assert_eq!(owners.len(), 1);
+    }
 }

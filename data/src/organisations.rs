@@ -11,8 +11,8 @@ use crate::rng::{mix, Rng};
 use crate::text::{push_slug, slug};
 use crate::timestamp::{self, days_from_civil, DAY};
 use crate::words::{
-    theme_index, OrgKind, CENTRAL_BODIES, LONDON_BOROUGHS, ORG_PATTERNS, PLACES, SHARED_HARVEST_SOURCES,
-    THEMES,
+    theme_index, OrgKind, CENTRAL_BODIES, LONDON_BOROUGHS, ORG_PATTERNS, PLACES,
+    SHARED_HARVEST_SOURCES, THEMES,
 };
 
 /// Stream domain for organisation generation (distinct from the dataset streams).
@@ -69,8 +69,8 @@ pub struct Organisation {
     pub short: String,
     /// The place the body serves, if local.
     pub place: Option<&'static str>,
-    /// Index into [`THEMES`] of the topic most of its datasets are about.
-    pub theme: usize,
+    /// Index into the theme table of the topic most of its datasets are about.
+    pub(crate) theme: usize,
     /// Web host, e.g. `www.leeds.gov.uk`.
     pub domain: String,
     /// `contact-email`.
@@ -97,6 +97,11 @@ impl Organisation {
     /// approval_status, state).
     pub fn package_show_dict(&self) -> Value {
         self.dict_node().to_value()
+    }
+
+    /// The `theme-primary` slug most of its datasets carry.
+    pub fn main_theme(&self) -> &'static str {
+        THEMES[self.theme].slug
     }
 
     /// [`Organisation::package_show_dict`] as a borrowed tree, for assembly.
@@ -194,12 +199,12 @@ fn build(seed: u64, count: usize) -> Vec<Organisation> {
     let mut orgs = Vec::with_capacity(count);
     for index in 0..count {
         let mut rng = Rng::derive(seed, DOMAIN_ORGS, index as u64);
-        let org = if index < CENTRAL_BODIES.len() {
-            let (title, acronym, kind, theme) = CENTRAL_BODIES[index];
-            seen.insert(title.to_string());
-            central(&mut rng, title, acronym, kind, theme_index(theme))
-        } else {
-            composed(&mut rng, &mut seen, index)
+        let org = match CENTRAL_BODIES.get(index) {
+            Some(&(title, acronym, kind, theme)) => {
+                seen.insert(title.to_string());
+                central(&mut rng, title, acronym, kind, theme_index(theme))
+            }
+            None => composed(&mut rng, &mut seen, index),
         };
         orgs.push(org);
     }
@@ -350,7 +355,11 @@ fn finish(rng: &mut Rng, p: Parts) -> Organisation {
         start + rng.below((end - start) as u64) as i64
     };
     let created = timestamp::iso(created_us);
-    let approval_status = if rng.chance(0.7) { "approved" } else { "pending" };
+    let approval_status = if rng.chance(0.7) {
+        "approved"
+    } else {
+        "pending"
+    };
     let users = (0..rng.range(1, 4)).map(|_| rng.uuid()).collect();
     let bare = p.domain.trim_start_matches("www.").to_string();
     let foi_name = if rng.chance(0.5) {
@@ -369,7 +378,10 @@ fn finish(rng: &mut Rng, p: Parts) -> Organisation {
             2 => format!("{} open data portal", p.short),
             _ => p.title.clone(),
         },
-        url: format!("https://{}/", if p.national { "data.gov.uk" } else { &bare }),
+        url: format!(
+            "https://{}/",
+            if p.national { "data.gov.uk" } else { &bare }
+        ),
     };
     let shared_title = rng.pick(SHARED_HARVEST_SOURCES);
     let mut shared_slug = String::new();

@@ -202,7 +202,7 @@ impl Catalogue {
 
         // What the text is about.
         let data_year2 = (timestamp::parts(created).year - rng.range(0, 1) as i64).max(2005);
-        let data_year = data_year2 - rng.range(0, 5) as i64;
+        let data_year = data_year2 - rng.range(1, 5) as i64;
         let place: &str = match org.place {
             Some(p) if rng.chance(0.85) => p,
             _ => match rng.below(6) {
@@ -230,7 +230,7 @@ impl Catalogue {
             let sep = if harvested { "\n\n" } else { "\r\n\r\n" };
             text::push_notes(&mut notes, &mut rng, &topic, sep);
         }
-        let licence: &Licence = rng.weighted(LICENCES);
+        let licence = rng.weighted(LICENCES);
 
         // Top-level scalar keys; sorted below, so push order does not matter.
         let mut top: Vec<(&'static str, Node<'_>)> = Vec::with_capacity(56);
@@ -238,7 +238,10 @@ impl Catalogue {
         top.push(("author_email", Node::Null));
         top.push(("maintainer", Node::Null));
         top.push(("maintainer_email", Node::Null));
-        top.push(("creator_user_id", Node::s(rng.pick_ref(&org.users))));
+        top.push((
+            "creator_user_id",
+            Node::s(rng.pick_ref(&org.users).as_str()),
+        ));
         top.push(("id", Node::owned(shape.id.clone())));
         top.push(("isopen", Node::Bool(licence.open)));
         top.push(("license_id", Node::opt(licence.id)));
@@ -246,8 +249,14 @@ impl Catalogue {
         if let Some(url) = licence.url {
             top.push(("license_url", Node::s(url)));
         }
-        top.push(("metadata_created", Node::owned(timestamp::iso(shape.created))));
-        top.push(("metadata_modified", Node::owned(timestamp::iso(shape.modified))));
+        top.push((
+            "metadata_created",
+            Node::owned(timestamp::iso(shape.created)),
+        ));
+        top.push((
+            "metadata_modified",
+            Node::owned(timestamp::iso(shape.modified)),
+        ));
         top.push(("name", Node::owned(name)));
         top.push(("notes", Node::owned(notes)));
         top.push(("organization", org.dict_node()));
@@ -273,7 +282,7 @@ impl Catalogue {
         let resources = resources(&mut rng, &shape, &topic, state);
         let tags = tags(&mut rng, self.seed, &shape);
         let groups = self.groups_for(&mut rng);
-        let extras = extras(&mut rng, &shape, licence);
+        let extras = extras(&mut rng, &shape, &licence);
         let resource_count = resources.len();
         top.push(("num_resources", Node::UInt(resource_count as u64)));
         top.push(("num_tags", Node::UInt(tags.len() as u64)));
@@ -353,7 +362,7 @@ impl Catalogue {
 /// [`RECENT_SHARE`] modified within the 7 days before [`REFERENCE`] and none of the others.
 fn times(rng: &mut Rng) -> (i64, i64) {
     let week_ago = REFERENCE - 7 * DAY;
-    let &year = rng.weighted(CREATED_YEARS);
+    let year = rng.weighted(CREATED_YEARS);
     let start = days_from_civil(year, 1, 1) * DAY;
     let end = (days_from_civil(year + 1, 1, 1) * DAY).min(week_ago - DAY);
     let created = start + rng.below((end - start) as u64) as i64;
@@ -423,54 +432,62 @@ fn push_base36(out: &mut String, mut n: u64, width: usize) {
 
 /// The dataset's `url` (its "source" link): mostly null, sometimes a page on the
 /// publisher's site, rarely the doubled-scheme mistake seen in real records.
-fn source_url(rng: &mut Rng, org: &Organisation, topic: &Topic<'_>) -> Value {
+fn source_url<'a>(rng: &mut Rng, org: &Organisation, topic: &Topic<'_>) -> Node<'a> {
     match rng.below(100) {
-        0..=64 => Value::Null,
-        65..=69 => Value::String(String::new()),
+        0..=64 => Node::Null,
+        65..=69 => Node::s(""),
         70 => {
             let mut s = String::from("http://https://");
             s.push_str(&org.domain);
             s.push_str("/open-data");
-            Value::String(s)
+            Node::owned(s)
         }
         _ => {
             let mut s = String::from("https://");
             s.push_str(&org.domain);
             s.push_str("/open-data/");
             push_slug(&mut s, topic.subject);
-            Value::String(s)
+            Node::owned(s)
         }
     }
 }
 
 /// The legacy and contact fields ckanext-datagovuk shows at top level.
-fn promoted_fields(rng: &mut Rng, shape: &Shape<'_>, top: &mut Vec<(&'static str, Value)>) {
+fn promoted_fields<'a>(rng: &mut Rng, shape: &Shape<'a>, top: &mut Vec<(&'static str, Node<'a>)>) {
     let org = shape.org;
-    let s = |v: &str| Value::String(v.to_string());
     if !shape.harvested {
         if rng.chance(0.7) {
+            // Either filled in from the publisher's details or left blank (the web form
+            // saves empty strings).
             let blank = rng.chance(0.3);
-            let pick = |v: &str| if blank { s("") } else { s(v) };
+            let pick = |v: &'a str| if blank { Node::s("") } else { Node::s(v) };
             top.push(("contact-email", pick(&org.contact_email)));
-            top.push(("contact-name", pick(&format!("{} open data team", org.short))));
+            top.push((
+                "contact-name",
+                if blank {
+                    Node::s("")
+                } else {
+                    Node::owned(format!("{} open data team", org.short))
+                },
+            ));
             top.push((
                 "contact-phone",
                 pick(if rng.chance(0.3) { "0300 123 4567" } else { "" }),
             ));
             top.push(("foi-email", pick(&org.foi_email)));
             top.push(("foi-name", pick(&org.foi_name)));
-            top.push(("foi-phone", s("")));
+            top.push(("foi-phone", Node::s("")));
             top.push(("foi-web", pick(&org.foi_web)));
         }
-        // Datasets from the pre-2018 Drupal/legacy era still carry the old form's fields.
+        // Datasets from the pre-2018 legacy era still carry the old form's fields.
         let legacy_cutoff = days_from_civil(2018, 1, 1) * DAY;
         if shape.created < legacy_cutoff && rng.chance(0.6) {
-            top.push(("core-dataset", Value::Bool(false)));
-            top.push(("date_released", s(&messy_date(rng, shape.created))));
-            top.push(("date_updated", s(&messy_date(rng, shape.modified))));
+            top.push(("core-dataset", Node::Bool(false)));
+            top.push(("date_released", Node::owned(messy_date(rng, shape.created))));
+            top.push(("date_updated", Node::owned(messy_date(rng, shape.modified))));
             top.push((
                 "geographic_coverage",
-                s(rng.pick(&[
+                Node::s(rng.pick(&[
                     "100000: England",
                     "111100: United Kingdom (England, Scotland, Wales, Northern Ireland)",
                     "101000: England, Scotland",
@@ -479,35 +496,38 @@ fn promoted_fields(rng: &mut Rng, shape: &Shape<'_>, top: &mut Vec<(&'static str
                     "001000: Wales",
                 ])),
             ));
-            top.push(("geographic_granularity", s(rng.pick(GRANULARITIES))));
+            top.push(("geographic_granularity", Node::s(rng.pick(GRANULARITIES))));
             let from = shape.created - rng.below((3 * 365 * DAY) as u64) as i64;
-            top.push(("temporal_coverage-from", s(&messy_date(rng, from))));
-            top.push(("temporal_coverage-to", s(&messy_date(rng, shape.created))));
+            top.push(("temporal_coverage-from", Node::owned(messy_date(rng, from))));
+            top.push((
+                "temporal_coverage-to",
+                Node::owned(messy_date(rng, shape.created)),
+            ));
             top.push((
                 "temporal_granularity",
-                s(rng.pick(&["year", "month", "quarter", "week", "day", "other", ""])),
+                Node::s(rng.pick(&["year", "month", "quarter", "week", "day", "other", ""])),
             ));
             if rng.chance(0.3) {
                 let n = rng.range(0, 2);
                 let list = (0..n)
-                    .map(|_| Value::String(rng.weighted_by(&THEMES, |t| t.weight).title.into()))
+                    .map(|_| Node::s(rng.weighted_by(&THEMES, |t| t.weight).title))
                     .collect();
-                top.push(("theme-secondary", Value::Array(list)));
+                top.push(("theme-secondary", Node::Arr(list)));
             }
-            top.push(("unpublished", Value::Bool(false)));
-            top.push(("update_frequency", s(rng.pick(LEGACY_FREQUENCIES))));
+            top.push(("unpublished", Node::Bool(false)));
+            top.push(("update_frequency", Node::s(rng.pick(LEGACY_FREQUENCIES))));
             if rng.chance(0.04) {
                 top.push(("odi-certificate", odi_certificate(rng, shape)));
             }
         }
     } else {
         if rng.chance(0.4) {
-            top.push(("contact-email", s(&org.contact_email)));
+            top.push(("contact-email", Node::s(&org.contact_email)));
         }
         if shape.inspire && rng.chance(0.3) {
             // Harvested INSPIRE temporal extents arrive as JSON lists (decoded on show).
             let from = shape.created - rng.below((10 * 365 * DAY) as u64) as i64;
-            let list = |v: Option<String>| Value::Array(v.into_iter().map(Value::String).collect());
+            let list = |v: Option<String>| Node::Arr(v.into_iter().map(Node::owned).collect());
             top.push((
                 "temporal_coverage-from",
                 list(rng.chance(0.6).then(|| timestamp::date(from))),
@@ -520,70 +540,86 @@ fn promoted_fields(rng: &mut Rng, shape: &Shape<'_>, top: &mut Vec<(&'static str
     }
 }
 
-fn odi_certificate(rng: &mut Rng, shape: &Shape<'_>) -> Value {
+/// An Open Data Institute certificate, as a handful of old datasets carry (kept in the
+/// certificate's own key order, since it is stored as one JSON-encoded extra).
+fn odi_certificate<'a>(rng: &mut Rng, shape: &Shape<'a>) -> Node<'a> {
     let n = rng.range(1000, 9999);
-    let level = rng.pick(&["bronze", "silver", "gold"]);
-    let mut m = Map::new();
-    let s = |v: String| Value::String(v);
-    m.insert("status".into(), s("final".into()));
-    m.insert("source".into(), s("Automatically awarded by ODI".into()));
-    m.insert(
-        "certification_type".into(),
-        s("automatically awarded".into()),
-    );
-    m.insert("level".into(), s(level.into()));
-    m.insert("title".into(), s(shape.org.title.clone()));
-    m.insert(
-        "created_at".into(),
-        s(format!("{}Z", &timestamp::iso(shape.created - shape.created % SECOND))),
-    );
-    m.insert("jurisdiction".into(), s("GB".into()));
-    m.insert(
-        "certificate_url".into(),
-        s(format!(
-            "https://certificates.theodi.org/en/datasets/{n}/certificate"
-        )),
-    );
-    m.insert(
-        "badge_url".into(),
-        s(format!(
-            "https://certificates.theodi.org/en/datasets/{n}/certificate/badge.png"
-        )),
-    );
-    let mut cert_title = String::new();
-    let mut chars = level.chars();
-    if let Some(c) = chars.next() {
-        cert_title.extend(c.to_uppercase());
-        cert_title.push_str(chars.as_str());
-    }
-    cert_title.push_str(" level certificate");
-    m.insert("cert_title".into(), s(cert_title));
-    Value::Object(m)
+    let (level, cert_title) = rng.pick(&[
+        ("bronze", "Bronze level certificate"),
+        ("silver", "Silver level certificate"),
+        ("gold", "Gold level certificate"),
+    ]);
+    let mut created_at = timestamp::iso(shape.created - shape.created.rem_euclid(SECOND));
+    created_at.push('Z');
+    Node::Obj(vec![
+        ("status", Node::s("final")),
+        ("source", Node::s("Automatically awarded by ODI")),
+        ("certification_type", Node::s("automatically awarded")),
+        ("level", Node::s(level)),
+        ("title", Node::s(&shape.org.title)),
+        ("created_at", Node::owned(created_at)),
+        ("jurisdiction", Node::s("GB")),
+        (
+            "certificate_url",
+            Node::owned(format!(
+                "https://certificates.theodi.org/en/datasets/{n}/certificate"
+            )),
+        ),
+        (
+            "badge_url",
+            Node::owned(format!(
+                "https://certificates.theodi.org/en/datasets/{n}/certificate/badge.png"
+            )),
+        ),
+        ("cert_title", Node::s(cert_title)),
+    ])
 }
 
-/// File extension for a messy format value (what the URL would end with).
+/// File extension for a messy format value (what the URL would end with); empty for
+/// formats that are web pages or services.
 fn extension(format: &str) -> &'static str {
-    match format.trim().trim_start_matches('.').to_ascii_lowercase().as_str() {
-        "csv" | "text/csv" => "csv",
-        "xls" | "excel" => "xls",
-        "xlsx" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
-        "pdf" => "pdf",
-        "json" => "json",
-        "geojson" => "geojson",
-        "zip" | "shp" | "esri shapefile" => "zip",
-        "xml" | "gml" => "xml",
-        "ods" => "ods",
-        "kml" => "kml",
-        "rdf" => "rdf",
-        "txt" => "txt",
-        "doc" => "doc",
-        "docx" => "docx",
-        "geopackage" => "gpkg",
-        _ => "",
-    }
+    let f = format.trim().trim_start_matches('.');
+    const TABLE: &[(&str, &str)] = &[
+        ("csv", "csv"),
+        ("text/csv", "csv"),
+        ("xls", "xls"),
+        ("excel", "xls"),
+        ("xlsx", "xlsx"),
+        (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        ("pdf", "pdf"),
+        ("json", "json"),
+        ("geojson", "geojson"),
+        ("zip", "zip"),
+        ("shp", "zip"),
+        ("esri shapefile", "zip"),
+        ("xml", "xml"),
+        ("gml", "xml"),
+        ("ods", "ods"),
+        ("kml", "kml"),
+        ("rdf", "rdf"),
+        ("txt", "txt"),
+        ("doc", "doc"),
+        ("docx", "docx"),
+        ("geopackage", "gpkg"),
+    ];
+    TABLE
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(f))
+        .map_or("", |&(_, ext)| ext)
 }
 
-fn resources(rng: &mut Rng, shape: &Shape<'_>, topic: &Topic<'_>, state: &str) -> Vec<Value> {
+/// Appends a two-digit number.
+fn push_two(out: &mut String, n: i64) {
+    if n < 10 {
+        out.push('0');
+    }
+    push_int(out, n);
+}
+
+fn resources<'a>(rng: &mut Rng, shape: &Shape<'a>, topic: &Topic<'_>, state: &str) -> Node<'a> {
     let mut count = if shape.inspire {
         rng.range(1, 3) as usize
     } else {
@@ -594,24 +630,30 @@ fn resources(rng: &mut Rng, shape: &Shape<'_>, topic: &Topic<'_>, state: &str) -
     }
     let org = shape.org;
     let legacy = shape.created < days_from_civil(2013, 1, 1) * DAY;
-    let mut out = Vec::with_capacity(count);
     let mut file_slug = String::with_capacity(48);
     push_slug(&mut file_slug, topic.subject);
-    for position in 0..count {
-        let format: &str = if shape.inspire {
-            *rng.weighted(INSPIRE_FORMATS)
+
+    // Resources are added over the dataset's life, in position order.
+    let span = (shape.modified - shape.created).max(1) as u64;
+    let mut times: Vec<i64> = (0..count)
+        .map(|_| shape.created + rng.below(span) as i64)
+        .collect();
+    times.sort_unstable();
+
+    let mut out = Vec::with_capacity(count);
+    for (position, &created) in times.iter().enumerate() {
+        let format: &'static str = if shape.inspire {
+            rng.weighted(INSPIRE_FORMATS)
         } else {
-            *rng.weighted(FORMATS)
+            rng.weighted(FORMATS)
         };
         let supporting = !shape.harvested && rng.chance(0.08);
-        let span = (shape.modified - shape.created).max(1);
-        let created = shape.created + rng.below(span as u64) as i64;
         let r_id = rng.uuid();
-        let year = timestamp::parts(created).year;
+        let when = timestamp::parts(created);
 
-        let mut url = String::with_capacity(120);
         let ext = extension(format);
         let upload = !shape.harvested && rng.chance(0.03);
+        let mut url = String::with_capacity(128);
         if upload {
             url.push_str("https://ckan.publishing.service.gov.uk/dataset/");
             url.push_str(&shape.id);
@@ -638,60 +680,58 @@ fn resources(rng: &mut Rng, shape: &Shape<'_>, topic: &Topic<'_>, state: &str) -
             url.push_str(&file_slug);
             if format == "API" || format.contains("REST") {
                 url.push_str("/api/v1/records?limit=1000");
+            } else if position > 0 {
+                url.push('#');
+                push_int(&mut url, position as i64);
             }
         } else if org.domain == "www.gov.uk" {
             url.push_str("https://assets.publishing.service.gov.uk/media/");
             let h = rng.next_u64();
             for k in 0..12 {
-                url.push(char::from(b"0123456789abcdef"[((h >> (k * 4)) & 0xF) as usize]));
+                url.push(char::from(
+                    b"0123456789abcdef"[((h >> (k * 4)) & 0xF) as usize],
+                ));
             }
             url.push('/');
             url.push_str(&file_slug);
             url.push('-');
-            push_int(&mut url, year);
+            push_int(&mut url, when.year);
             url.push('.');
             url.push_str(ext);
         } else {
             url.push_str("https://");
             url.push_str(&org.domain);
             url.push_str("/sites/default/files/");
-            push_int(&mut url, year);
+            push_int(&mut url, when.year);
             url.push('-');
-            let m = timestamp::parts(created).month;
-            if m < 10 {
-                url.push('0');
-            }
-            push_int(&mut url, m);
+            push_two(&mut url, when.month);
             url.push('/');
             url.push_str(&file_slug);
             url.push('_');
-            push_int(&mut url, year);
+            push_int(&mut url, when.year);
+            if position > 0 {
+                url.push('_');
+                push_int(&mut url, position as i64 + 1);
+            }
             url.push('.');
             url.push_str(ext);
         }
 
-        let mut name = String::with_capacity(64);
-        let name_value = if shape.inspire {
-            Value::String(
-                match format {
-                    "WMS" | "OGC WMS" => "INSPIRE View Service",
-                    "WFS" => "INSPIRE Download Service",
-                    _ => "Resource locator",
-                }
-                .into(),
-            )
+        let name = if shape.inspire {
+            Node::s(match format {
+                "WMS" | "OGC WMS" => "INSPIRE View Service",
+                "WFS" => "INSPIRE Download Service",
+                _ => "Resource locator",
+            })
         } else if supporting {
-            Value::String(
-                (rng.pick(&[
-                    "Technical specification",
-                    "Guidance notes",
-                    "Data dictionary",
-                    "Methodology",
-                ]))
-                .into(),
-            )
+            Node::s(rng.pick(&[
+                "Technical specification",
+                "Guidance notes",
+                "Data dictionary",
+                "Methodology",
+            ]))
         } else if legacy && rng.chance(0.5) {
-            Value::Null
+            Node::Null
         } else {
             let template = rng.pick(&[
                 "{Subject} {year2}",
@@ -701,78 +741,79 @@ fn resources(rng: &mut Rng, shape: &Shape<'_>, topic: &Topic<'_>, state: &str) -
                 "Q{q} {year2}",
                 "{Subject} data file",
             ]);
+            let mut name = String::with_capacity(64);
             text::expand(&mut name, rng, topic, template);
-            Value::String(name)
+            Node::owned(name)
         };
-        let mut description = String::new();
-        match rng.below(10) {
-            0..=3 => {}
-            4..=7 => text::push_sentence(&mut description, rng, topic),
-            _ => {
-                text::expand(&mut description, rng, topic, "{Subject} {year2}");
-                if !format.trim().is_empty() {
-                    description.push_str(" (");
-                    description.push_str(format.trim());
-                    description.push_str(" format)");
-                }
+        let description = match rng.below(10) {
+            0..=3 => Node::s(""),
+            4..=7 => {
+                let mut d = String::with_capacity(96);
+                text::push_sentence(&mut d, rng, topic);
+                Node::owned(d)
             }
-        }
+            _ => {
+                let mut d = String::with_capacity(64);
+                text::expand(&mut d, rng, topic, "{Subject} {year2}");
+                if !format.trim().is_empty() {
+                    d.push_str(" (");
+                    d.push_str(format.trim());
+                    d.push_str(" format)");
+                }
+                Node::owned(d)
+            }
+        };
 
         // Very old resources predate the `created`/`hash` columns being filled.
         let bare = legacy && rng.chance(0.3);
-        let mut r = Map::new();
-        r.insert("cache_last_updated".into(), Value::Null);
-        r.insert("cache_url".into(), Value::Null);
-        if !bare {
-            r.insert("created".into(), Value::String(timestamp::iso(created)));
+        let created_str = (!bare).then(|| timestamp::iso(created));
+        // Keys in sorted order, as validation leaves them.
+        let mut r: Vec<(&'static str, Node<'a>)> = Vec::with_capacity(26);
+        r.push(("cache_last_updated", Node::Null));
+        r.push(("cache_url", Node::Null));
+        if let Some(c) = &created_str {
+            r.push(("created", Node::owned(c.clone())));
         }
         if !shape.harvested && rng.chance(0.4) {
             let v = if rng.chance(0.5) {
-                String::new()
+                Node::s("")
             } else {
-                timestamp::date(created)
+                Node::owned(timestamp::date(created))
             };
-            r.insert("datafile-date".into(), Value::String(v));
+            r.push(("datafile-date", v));
         }
-        r.insert("description".into(), Value::String(description));
-        r.insert("format".into(), Value::String(format.into()));
+        r.push(("description", description));
+        r.push(("format", Node::s(format)));
         if !bare {
-            r.insert("hash".into(), Value::String(String::new()));
+            r.push(("hash", Node::s("")));
         }
-        r.insert("id".into(), Value::String(r_id));
-        r.insert(
-            "last_modified".into(),
+        r.push(("id", Node::owned(r_id)));
+        r.push((
+            "last_modified",
             if rng.chance(0.15) {
-                Value::String(timestamp::iso(created + rng.below(DAY as u64) as i64))
+                Node::owned(timestamp::iso(created + rng.below(DAY as u64) as i64))
             } else {
-                Value::Null
+                Node::Null
             },
-        );
-        r.insert(
-            "metadata_modified".into(),
-            if bare {
-                Value::Null
-            } else {
-                Value::String(timestamp::iso(created))
-            },
-        );
-        r.insert(
-            "mimetype".into(),
+        ));
+        r.push((
+            "metadata_modified",
+            created_str.map_or(Node::Null, Node::owned),
+        ));
+        r.push((
+            "mimetype",
             if ext == "csv" && rng.chance(0.2) {
-                Value::String("text/csv".into())
+                Node::s("text/csv")
             } else {
-                Value::Null
+                Node::Null
             },
-        );
-        r.insert("mimetype_inner".into(), Value::Null);
-        r.insert("name".into(), name_value);
-        r.insert("package_id".into(), Value::String(shape.id.clone()));
-        r.insert("position".into(), Value::from(position));
+        ));
+        r.push(("mimetype_inner", Node::Null));
+        r.push(("name", name));
+        r.push(("package_id", Node::owned(shape.id.clone())));
+        r.push(("position", Node::UInt(position as u64)));
         if supporting {
-            r.insert(
-                "resource-type".into(),
-                Value::String("supporting-document".into()),
-            );
+            r.push(("resource-type", Node::s("supporting-document")));
         }
         if shape.inspire {
             let function = match format {
@@ -780,73 +821,54 @@ fn resources(rng: &mut Rng, shape: &Shape<'_>, topic: &Topic<'_>, state: &str) -
                 "WFS" | "ZIP" | "GML" => "download",
                 _ => "",
             };
-            r.insert(
-                "resource_locator_function".into(),
-                Value::String(function.into()),
-            );
-            r.insert(
-                "resource_locator_protocol".into(),
-                Value::String(if rng.chance(0.5) { "" } else { "OGC:WMS" }.into()),
-            );
+            r.push(("resource_locator_function", Node::s(function)));
+            r.push((
+                "resource_locator_protocol",
+                Node::s(if rng.chance(0.5) { "" } else { "OGC:WMS" }),
+            ));
         }
-        r.insert(
-            "resource_type".into(),
+        r.push((
+            "resource_type",
             if shape.harvested || rng.chance(0.5) {
-                Value::Null
+                Node::Null
             } else {
-                Value::String((rng.pick(&["file", "file", "api", "documentation"])).into())
+                Node::s(rng.pick(&["file", "file", "api", "documentation"]))
             },
-        );
-        r.insert(
-            "size".into(),
+        ));
+        r.push((
+            "size",
             if rng.chance(0.15) {
-                Value::from(rng.range(200, 80_000_000))
+                Node::UInt(rng.range(200, 80_000_000))
             } else {
-                Value::Null
+                Node::Null
             },
-        );
-        r.insert("state".into(), Value::String("active".into()));
-        r.insert("url".into(), Value::String(url));
-        r.insert(
-            "url_type".into(),
+        ));
+        r.push(("state", Node::s("active")));
+        r.push(("url", Node::owned(url)));
+        r.push((
+            "url_type",
             if upload {
-                Value::String("upload".into())
+                Node::s("upload")
             } else {
-                Value::Null
+                Node::Null
             },
-        );
+        ));
         if shape.inspire && format.contains("WMS") && rng.chance(0.5) {
             let mut w = String::from("https://");
             w.push_str(&org.domain);
             w.push_str(":443/geoserver/");
             w.push_str(&file_slug);
             w.push_str("/ows");
-            r.insert("wms_base_urls".into(), Value::String(w));
+            r.push(("wms_base_urls", Node::owned(w)));
         }
-        out.push(Value::Object(r));
+        out.push(Node::Obj(r));
     }
-    out
+    Node::Arr(out)
 }
 
-fn tags(rng: &mut Rng, seed: u64, shape: &Shape<'_>) -> Vec<Value> {
-    let mut n = rng.weighted_index(TAG_COUNTS);
-    if shape.inspire {
-        n = n.max(rng.range(2, 6) as usize);
-    }
-    // (name, vocabulary) pairs; free tags have no vocabulary.
-    let mut chosen: Vec<(&'static str, Option<&'static str>)> = Vec::with_capacity(n + 3);
-    let mut attempts = 0;
-    while chosen.len() < n && attempts < 40 {
-        attempts += 1;
-        let name = if rng.chance(0.7) {
-            rng.pick(shape.theme.tags)
-        } else {
-            rng.pick(GENERAL_TAGS)
-        };
-        if !chosen.iter().any(|(t, _)| *t == name) {
-            chosen.push((name, None));
-        }
-    }
+fn tags<'a>(rng: &mut Rng, seed: u64, shape: &Shape<'a>) -> Node<'a> {
+    // (name, vocabulary) pairs; free tags have no vocabulary. At most 10 in all.
+    let mut chosen: Vec<(&'static str, Option<&'static str>)> = Vec::with_capacity(10);
     if rng.chance(if shape.inspire { 0.3 } else { 0.03 }) {
         let (vocab, terms) = rng.pick(VOCABULARIES);
         for _ in 0..rng.range(1, 3) {
@@ -856,33 +878,57 @@ fn tags(rng: &mut Rng, seed: u64, shape: &Shape<'_>) -> Vec<Value> {
             }
         }
     }
+    let mut n = rng.weighted_index(TAG_COUNTS);
+    if shape.inspire {
+        n = n.max(rng.range(2, 6) as usize);
+    }
+    let n = n.min(10 - chosen.len()) + chosen.len();
+    let mut attempts = 0;
+    while chosen.len() < n && attempts < 40 {
+        attempts += 1;
+        let name = if rng.chance(0.7) {
+            rng.pick(shape.theme.tags)
+        } else {
+            rng.pick(GENERAL_TAGS)
+        };
+        if !chosen.iter().any(|(t, v)| *t == name && v.is_none()) {
+            chosen.push((name, None));
+        }
+    }
     // package_dictize orders tags by name (code-point order, so capitals first).
     chosen.sort_unstable();
     let tag_seed = mix(&[seed, DOMAIN_TAG]);
-    chosen
-        .into_iter()
-        .map(|(name, vocab)| {
-            let id_key = match vocab {
-                Some(v) => hash_str(tag_seed, v) ^ hash_str(tag_seed, name),
-                None => hash_str(tag_seed, name),
-            };
-            let mut t = Map::new();
-            t.insert("display_name".into(), Value::String(name.into()));
-            t.insert(
-                "id".into(),
-                Value::String(format_uuid(id_key, id_key.rotate_left(29) ^ 0x5bd1e995)),
-            );
-            t.insert("name".into(), Value::String(name.into()));
-            t.insert("state".into(), Value::String("active".into()));
-            t.insert(
-                "vocabulary_id".into(),
-                vocab.map_or(Value::Null, |v| {
-                    Value::String(uuid_for(tag_seed, &format!("vocabulary:{v}")))
-                }),
-            );
-            Value::Object(t)
-        })
-        .collect()
+    Node::Arr(
+        chosen
+            .into_iter()
+            .map(|(name, vocab)| {
+                // A tag's id depends only on its name (and vocabulary): the same tag object
+                // is shared by every dataset that carries it.
+                let key = match vocab {
+                    Some(v) => hash_str(tag_seed, v) ^ hash_str(tag_seed, name),
+                    None => hash_str(tag_seed, name),
+                };
+                Node::Obj(vec![
+                    ("display_name", Node::s(name)),
+                    (
+                        "id",
+                        Node::owned(format_uuid(key, key.rotate_left(29) ^ 0x5BD1_E995)),
+                    ),
+                    ("name", Node::s(name)),
+                    ("state", Node::s("active")),
+                    (
+                        "vocabulary_id",
+                        vocab.map_or(Node::Null, |v| {
+                            let mut k = String::with_capacity(24);
+                            k.push_str("vocabulary:");
+                            k.push_str(v);
+                            Node::owned(uuid_for(tag_seed, &k))
+                        }),
+                    ),
+                ])
+            })
+            .collect(),
+    )
 }
 
 /// A coordinate in micro-degrees as the decimal string harvested records carry, with 2, 6
@@ -895,46 +941,51 @@ fn push_coord(out: &mut String, micro: i64, decimals: u32) {
     push_int(out, (a / 1_000_000) as i64);
     out.push('.');
     let frac = a % 1_000_000;
-    let digits = format!("{frac:06}");
-    match decimals {
-        2 => out.push_str(&digits[..2]),
-        6 => out.push_str(&digits),
-        _ => {
-            out.push_str(&digits);
-            out.push_str("00");
-        }
+    let mut digits = [b'0'; 6];
+    let mut f = frac;
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (f % 10) as u8;
+        f /= 10;
+    }
+    let keep = if decimals == 2 { 2 } else { 6 };
+    for &d in &digits[..keep] {
+        out.push(char::from(d));
+    }
+    if decimals > 6 {
+        out.push_str("00");
     }
 }
 
-fn extras(rng: &mut Rng, shape: &Shape<'_>, licence: &Licence) -> Vec<Value> {
-    let mut kv: Vec<(&'static str, String)> = Vec::with_capacity(28);
+fn extras<'a>(rng: &mut Rng, shape: &Shape<'a>, licence: &Licence) -> Node<'a> {
+    let mut kv: Vec<(&'static str, Cow<'a, str>)> = Vec::with_capacity(28);
     let org = shape.org;
     let source = shape.harvest.as_ref().map_or(&org.harvest_source, |h| h.1);
+    let owned = Cow::Owned;
+    let fixed = |s: &'static str| Cow::Borrowed(s);
     if let Some((object_id, _)) = &shape.harvest {
-        kv.push(("harvest_object_id", object_id.clone()));
+        kv.push(("harvest_object_id", owned(object_id.clone())));
         kv.push((
             "guid",
             if shape.inspire || rng.chance(0.5) {
-                rng.uuid()
+                owned(rng.uuid())
             } else {
                 let mut g = source.url.clone();
                 g.push_str("dataset/");
-                push_slug(&mut g, &shape.id[..8]);
-                g
+                g.push_str(&shape.id[..8]);
+                owned(g)
             },
         ));
-        let md = shape.modified - rng.below((2 * DAY) as u64) as i64;
-        let md = md.max(shape.created);
+        let md = (shape.modified - rng.below((2 * DAY) as u64) as i64).max(shape.created);
         kv.push((
             "metadata-date",
-            if rng.chance(0.5) {
+            owned(if rng.chance(0.5) {
                 timestamp::iso(md - md.rem_euclid(SECOND))
             } else {
                 timestamp::date(md)
-            },
+            }),
         ));
         if rng.chance(0.5) {
-            kv.push(("import_source", "harvest".into()));
+            kv.push(("import_source", fixed("harvest")));
         }
     }
     if shape.inspire {
@@ -946,151 +997,138 @@ fn extras(rng: &mut Rng, shape: &Shape<'_>, licence: &Licence) -> Vec<Value> {
             s
         };
         let (w, s_, e_, n) = (coord(e.west), coord(e.south), coord(e.east), coord(e.north));
-        kv.push(("UKLP", "True".into()));
-        kv.push(("access_constraints", (rng.pick(ACCESS_CONSTRAINTS)).into()));
-        kv.push(("bbox-east-long", e_.clone()));
-        kv.push(("bbox-north-lat", n.clone()));
-        kv.push(("bbox-south-lat", s_.clone()));
-        kv.push(("bbox-west-long", w.clone()));
-        kv.push(("coupled-resource", "[]".into()));
+        let spatial = format!(
+            "{{\"type\": \"Polygon\", \"coordinates\": [[[{e_}, {s_}], [{w}, {s_}], [{w}, {n}], [{e_}, {n}], [{e_}, {s_}]]]}}"
+        );
+        kv.push(("UKLP", fixed("True")));
+        kv.push(("access_constraints", fixed(rng.pick(ACCESS_CONSTRAINTS))));
+        kv.push(("bbox-east-long", owned(e_)));
+        kv.push(("bbox-north-lat", owned(n)));
+        kv.push(("bbox-south-lat", owned(s_)));
+        kv.push(("bbox-west-long", owned(w)));
+        kv.push(("coupled-resource", fixed("[]")));
         kv.push((
             "dataset-reference-date",
-            format!(
+            owned(format!(
                 "[{{\"type\": \"{}\", \"value\": \"{}\"}}]",
                 rng.pick(&["publication", "creation", "revision"]),
                 timestamp::date(shape.created)
-            ),
+            )),
         ));
-        kv.push((
-            "frequency-of-update",
-            (rng.pick(UPDATE_FREQUENCIES)).into(),
-        ));
+        kv.push(("frequency-of-update", fixed(rng.pick(UPDATE_FREQUENCIES))));
         if rng.chance(0.5) {
             kv.push((
                 "harvest_source_reference",
-                format!("{}metadata/{}.xml", source.url, &shape.id[..8]),
+                owned(format!("{}metadata/{}.xml", source.url, &shape.id[..8])),
             ));
         }
         if licence.id.is_none_or(str::is_empty) || rng.chance(0.3) {
-            kv.push(("licence", (rng.pick(LICENCE_TEXTS)).into()));
+            kv.push(("licence", fixed(rng.pick(LICENCE_TEXTS))));
         }
-        kv.push(("metadata-language", "eng".into()));
+        kv.push(("metadata-language", fixed("eng")));
         kv.push((
             "progress",
-            (rng.pick(&["completed", "onGoing", "", "historicalArchive"])).into(),
+            fixed(rng.pick(&["completed", "onGoing", "", "historicalArchive"])),
         ));
         kv.push((
             "provider",
             if rng.chance(0.5) {
-                org.title.clone()
+                Cow::Borrowed(org.title.as_str())
             } else {
-                String::new()
+                fixed("")
             },
         ));
         let service = rng.chance(0.15);
         kv.push((
             "resource-type",
-            (if service {
+            fixed(if service {
                 "service"
             } else {
                 rng.pick(&["dataset", "dataset", "series"])
-            })
-            .into(),
+            }),
         ));
         kv.push((
             "responsible-party",
-            format!(
+            owned(format!(
                 "{} ({})",
                 org.title,
                 rng.pick(&["pointOfContact", "publisher", "custodian", "owner"])
-            ),
+            )),
         ));
-        kv.push((
-            "spatial",
-            format!(
-                "{{\"type\": \"Polygon\", \"coordinates\": [[[{e_}, {s_}], [{w}, {s_}], [{w}, {n}], [{e_}, {n}], [{e_}, {s_}]]]}}"
-            ),
-        ));
+        kv.push(("spatial", owned(spatial)));
         kv.push((
             "spatial-data-service-type",
-            (if service {
+            fixed(if service {
                 rng.pick(&["view", "download", "discovery"])
             } else {
                 ""
-            })
-            .into(),
+            }),
         ));
         kv.push((
             "spatial-reference-system",
-            (rng.pick(REFERENCE_SYSTEMS)).into(),
+            fixed(rng.pick(REFERENCE_SYSTEMS)),
         ));
     } else if !shape.harvested {
         if shape.created < days_from_civil(2018, 1, 1) * DAY && rng.chance(0.4) {
-            // Leftovers of the legacy DGU form, not promoted by the current schema.
-            kv.push(("its-dataset", "false".into()));
-            kv.push(("register", "false".into()));
-            kv.push(("sla", String::new()));
+            // Leftovers of the legacy form, not promoted by the current schema.
+            kv.push(("its-dataset", fixed("false")));
+            kv.push(("register", fixed("false")));
+            kv.push(("sla", fixed("")));
         }
         if rng.chance(0.08) {
-            kv.push(("licence", (rng.pick(LICENCE_TEXTS)).into()));
+            kv.push(("licence", fixed(rng.pick(LICENCE_TEXTS))));
         }
     }
     // Free-text `*_date` extras: CKAN's indexer parses any key ending in `_date` and drops
     // what it cannot parse, so these exercise date normalisation.
     if rng.chance(0.15) {
-        let keys = ["publication_date", "revision_date", "creation_date", "release_date"];
-        let first = rng.index(keys.len());
-        let n = rng.range(1, 2) as usize;
-        for k in 0..n {
-            let key = keys[(first + k) % keys.len()];
+        const KEYS: [&str; 4] = [
+            "publication_date",
+            "revision_date",
+            "creation_date",
+            "release_date",
+        ];
+        let first = rng.index(KEYS.len());
+        for k in 0..rng.range(1, 2) as usize {
             let at = shape.created + rng.below((shape.modified - shape.created + 1) as u64) as i64;
-            kv.push((key, messy_date(rng, at)));
+            kv.push((KEYS[(first + k) % KEYS.len()], owned(messy_date(rng, at))));
         }
     }
     // package_dictize sorts extras by key; the harvest plugin then appends its own.
     kv.sort_unstable_by(|a, b| a.0.cmp(b.0));
     if shape.harvest.is_some() {
-        kv.push(("harvest_source_id", source.id.clone()));
-        kv.push(("harvest_source_title", source.title.clone()));
+        kv.push(("harvest_source_id", Cow::Borrowed(source.id.as_str())));
+        kv.push(("harvest_source_title", Cow::Borrowed(source.title.as_str())));
     }
-    kv.into_iter()
-        .map(|(k, v)| {
-            let mut m = Map::new();
-            m.insert("key".into(), Value::String(k.into()));
-            m.insert("value".into(), Value::String(v));
-            Value::Object(m)
-        })
-        .collect()
+    Node::Arr(
+        kv.into_iter()
+            .map(|(k, v)| Node::Obj(vec![("key", Node::s(k)), ("value", Node::Str(v))]))
+            .collect(),
+    )
 }
 
-/// A dataset's extent: the publisher's, shrunk and shifted a little.
+/// A dataset's extent: the publisher's, shrunk a little from each side.
 fn jitter(rng: &mut Rng, e: Extent) -> Extent {
-    let w = e.east - e.west;
-    let h = e.north - e.south;
-    let dx = rng.below((w / 4).max(1) as u64) as i64;
-    let dy = rng.below((h / 4).max(1) as u64) as i64;
+    let w = (e.east - e.west) / 4;
+    let h = (e.north - e.south) / 4;
+    let mut shrink = |d: i64| rng.below(d.max(1) as u64) as i64;
     Extent {
-        west: e.west + dx,
-        south: e.south + dy,
-        east: e.east - rng.below((w / 4).max(1) as u64) as i64,
-        north: e.north - rng.below((h / 4).max(1) as u64) as i64,
+        west: e.west + shrink(w),
+        south: e.south + shrink(h),
+        east: e.east - shrink(w),
+        north: e.north - shrink(h),
     }
 }
 
 /// The `harvest` list ckanext-datagovuk's `after_dataset_show` adds (what ends up in Solr's
-/// stored `harvest` field that pycsw reads), built from the harvest extras.
-fn harvest_list(shape: &Shape<'_>) -> Option<Value> {
+/// stored `harvest` field that pycsw reads).
+fn harvest_list<'a>(shape: &Shape<'a>) -> Option<Node<'a>> {
     let (object_id, source) = shape.harvest.as_ref()?;
-    let pair = |k: &str, v: &str| {
-        let mut m = Map::new();
-        m.insert("key".into(), Value::String(k.into()));
-        m.insert("value".into(), Value::String(v.into()));
-        Value::Object(m)
-    };
-    Some(Value::Array(vec![
-        pair("harvest_object_id", object_id),
-        pair("harvest_source_id", &source.id),
-        pair("harvest_source_title", &source.title),
+    let pair = |k: &'static str, v: Node<'a>| Node::Obj(vec![("key", Node::s(k)), ("value", v)]);
+    Some(Node::Arr(vec![
+        pair("harvest_object_id", Node::owned(object_id.clone())),
+        pair("harvest_source_id", Node::s(&source.id)),
+        pair("harvest_source_title", Node::s(&source.title)),
     ]))
 }
 

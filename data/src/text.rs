@@ -46,7 +46,7 @@ const MONTHS: [&str; 12] = [
 
 /// Title templates with relative frequency.
 static TITLES: &[(&str, u32)] = &[
-    ("{Subject}", 6),
+    ("{Subject}", 3),
     ("{Subject} {year}", 8),
     ("{Subject} - {place}", 6),
     ("{place} {subject}", 6),
@@ -100,7 +100,7 @@ static DETAILS: &[&str] = &[
     "Spending data excludes transactions below £500 and payments to individuals.",
     "Please contact {contact} if you find an error or have a question about the data.",
     "The dataset was last reviewed on {ukdate}.",
-    "Note that the {accent} records were kept separately until {year}.",
+    "Premises names keep their original spelling (for example {accent}).",
     "Data for the Isles of Scilly and the City of London are combined with neighbouring areas for disclosure control.",
     "Each row is one {geo}; codes follow the ONS Register of Geographic Codes (e.g. E01000001 for an LSOA).",
     "Counts below 5 have been suppressed to protect confidentiality.",
@@ -198,7 +198,7 @@ fn push_capitalised(out: &mut String, s: &str) {
 fn push_grouped(out: &mut String, n: u64) {
     let digits = n.to_string();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -300,15 +300,18 @@ pub fn push_notes(out: &mut String, rng: &mut Rng, t: &Topic<'_>, sep: &str) {
         90..=96 => 4,
         _ => 5,
     };
+    // Body sentences already used, so a description never repeats itself.
+    let mut used: Vec<usize> = Vec::with_capacity(8);
     for p in 0..paragraphs {
         if p > 0 {
             out.push_str(sep);
         }
         if p == 0 {
-            { let tpl = rng_pick(rng, OPENINGS); expand(out, rng, t, tpl) };
+            let tpl = rng.pick(OPENINGS);
+            expand(out, rng, t, tpl);
             for _ in 0..rng.below(4) {
                 out.push(' ');
-                { let tpl = rng_pick(rng, DETAILS); expand(out, rng, t, tpl) };
+                push_detail(out, rng, t, &mut used);
             }
             continue;
         }
@@ -319,10 +322,13 @@ pub fn push_notes(out: &mut String, rng: &mut Rng, t: &Topic<'_>, sep: &str) {
                     if k > 0 {
                         out.push(' ');
                     }
-                    { let tpl = rng_pick(rng, DETAILS); expand(out, rng, t, tpl) };
+                    push_detail(out, rng, t, &mut used);
                 }
             }
-            5 | 6 => { let tpl = rng_pick(rng, LINKS); expand(out, rng, t, tpl) },
+            5 | 6 => {
+                let tpl = rng.pick(LINKS);
+                expand(out, rng, t, tpl);
+            }
             7 => {
                 // Markdown list, as publishers format field descriptions.
                 out.push_str("The file contains:");
@@ -336,18 +342,34 @@ pub fn push_notes(out: &mut String, rng: &mut Rng, t: &Topic<'_>, sep: &str) {
                     expand(out, rng, t, "{measure} by {geo}");
                 }
             }
-            _ => { let tpl = rng_pick(rng, CLOSINGS); expand(out, rng, t, tpl) },
+            _ => {
+                let tpl = rng.pick(CLOSINGS);
+                expand(out, rng, t, tpl);
+            }
         }
     }
 }
 
-/// Appends one descriptive sentence (resource descriptions).
-pub fn push_sentence(out: &mut String, rng: &mut Rng, t: &Topic<'_>) {
-    { let tpl = rng_pick(rng, DETAILS); expand(out, rng, t, tpl) };
+/// Appends a body sentence not yet in `used` (a few tries, then accepts a repeat: with
+/// ~30 sentences and at most ~12 per description a repeat is rare).
+fn push_detail(out: &mut String, rng: &mut Rng, t: &Topic<'_>, used: &mut Vec<usize>) {
+    let mut k = rng.index(DETAILS.len());
+    for _ in 0..4 {
+        if !used.contains(&k) {
+            break;
+        }
+        k = rng.index(DETAILS.len());
+    }
+    used.push(k);
+    expand(out, rng, t, DETAILS[k]);
 }
 
-fn rng_pick(rng: &mut Rng, items: &'static [&'static str]) -> &'static str {
-    items[rng.index(items.len())]
+/// Appends one descriptive sentence (resource descriptions).
+pub fn push_sentence(out: &mut String, rng: &mut Rng, t: &Topic<'_>) {
+    {
+        let tpl = rng.pick(DETAILS);
+        expand(out, rng, t, tpl)
+    };
 }
 
 #[cfg(test)]

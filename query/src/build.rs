@@ -57,11 +57,13 @@ pub fn build(ast: &QueryAst, ctx: &BuildContext) -> Result<Box<dyn Query>> {
 /// analysed for text fields).
 fn field_term(field: &ResolvedField, value: &str) -> Result<Option<Term>> {
     let typed = match field.def.kind {
-        FieldKind::Date => Typed::I64(parse_solr_date(value).map_err(|_| QueryError::BadValue {
-            field: field.name.clone(),
-            kind: "date",
-            value: value.to_string(),
-        })?),
+        FieldKind::Date => {
+            Typed::I64(parse_solr_date(value).map_err(|_| QueryError::BadValue {
+                field: field.name.clone(),
+                kind: "date",
+                value: value.to_string(),
+            })?)
+        }
         _ => Typed::Str(value),
     };
     Ok(match &field.location {
@@ -86,7 +88,12 @@ enum Typed<'a> {
     I64(i64),
 }
 
-fn build_term(field: &ResolvedField, text: &str, phrase: bool, ctx: &BuildContext) -> Result<Box<dyn Query>> {
+fn build_term(
+    field: &ResolvedField,
+    text: &str,
+    phrase: bool,
+    ctx: &BuildContext,
+) -> Result<Box<dyn Query>> {
     let FieldKind::Text(text_type) = field.def.kind else {
         // Strings, dates, numbers: the whole value is one term.
         return Ok(match field_term(field, text)? {
@@ -103,13 +110,19 @@ fn build_term(field: &ResolvedField, text: &str, phrase: bool, ctx: &BuildContex
     }
     Ok(match terms.len() {
         0 => Box::new(EmptyQuery),
-        1 => Box::new(TermQuery::new(terms.remove(0).1, IndexRecordOption::WithFreqs)),
-        _ if phrase && terms.windows(2).all(|w| w[0].0 < w[1].0) => Box::new(PhraseQuery::new_with_offset(terms)),
+        1 => Box::new(TermQuery::new(
+            terms.remove(0).1,
+            IndexRecordOption::WithFreqs,
+        )),
+        _ if phrase && terms.windows(2).all(|w| w[0].0 < w[1].0) => {
+            Box::new(PhraseQuery::new_with_offset(terms))
+        }
         _ => Box::new(BooleanQuery::new(
             terms
                 .into_iter()
                 .map(|(_, t)| {
-                    let q: Box<dyn Query> = Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs));
+                    let q: Box<dyn Query> =
+                        Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs));
                     (Occur::Must, q)
                 })
                 .collect(),

@@ -17,7 +17,11 @@ impl FieldList {
         let mut patterns = Vec::new();
         let mut score = false;
         for value in values {
-            for name in value.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()) {
+            for name in value
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
                 if name == "score" {
                     score = true;
                 } else {

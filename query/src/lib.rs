@@ -6,11 +6,11 @@
 //! `+`/`-` prefixes); the full Lucene, dismax and edismax languages build on the same
 //! pieces.
 
+pub mod build;
 pub mod error;
 pub mod field_list;
 pub mod params;
 pub mod parse;
-pub mod build;
 pub mod search;
 
 pub use error::{QueryError, Result};

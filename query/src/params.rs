@@ -12,21 +12,28 @@ impl SolrParams {
 
     /// The first value of `key`.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Every value of `key`, in order.
     pub fn get_all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.0.iter().filter(move |(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .filter(move |(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Parses an integer parameter with a default.
     pub fn get_usize(&self, key: &str, default: usize) -> crate::Result<usize> {
         match self.get(key).map(str::trim) {
             None | Some("") => Ok(default),
-            Some(v) => v.parse::<i64>().map(|n| n.max(0) as usize).map_err(|_| {
-                crate::QueryError::BadParam(format!("For input string: \"{v}\""))
-            }),
+            Some(v) => v
+                .parse::<i64>()
+                .map(|n| n.max(0) as usize)
+                .map_err(|_| crate::QueryError::BadParam(format!("For input string: \"{v}\""))),
         }
     }
 }

@@ -87,7 +87,9 @@ fn parse_clause(body: &str, df: &str) -> Result<QueryAst, String> {
     }
     let (text, phrase) = match value.strip_prefix('"') {
         Some(rest) => (
-            rest.strip_suffix('"').ok_or("unterminated quote")?.to_string(),
+            rest.strip_suffix('"')
+                .ok_or("unterminated quote")?
+                .to_string(),
             true,
         ),
         None => (unescape(value), false),
@@ -182,11 +184,17 @@ mod tests {
     fn parses_the_clauses_ckan_sends_first() {
         let and = DefaultOperator::And;
         assert_eq!(parse("*:*", "text", and).unwrap(), QueryAst::MatchAll);
-        assert_eq!(parse("+capacity:public", "text", and).unwrap(), term("capacity", "public", false));
+        assert_eq!(
+            parse("+capacity:public", "text", and).unwrap(),
+            term("capacity", "public", false)
+        );
         assert_eq!(
             parse("+site_id:\"default\" +entity_type:package", "text", and).unwrap(),
             QueryAst::Bool {
-                must: vec![term("site_id", "default", true), term("entity_type", "package", false)],
+                must: vec![
+                    term("site_id", "default", true),
+                    term("entity_type", "package", false)
+                ],
                 should: vec![],
                 must_not: vec![]
             }

@@ -43,13 +43,13 @@ impl TryFrom<&SolrParams> for SearchRequest {
         let op = match params.get("q.op").map(str::trim) {
             None | Some("") | Some("OR") => DefaultOperator::Or,
             Some("AND") => DefaultOperator::And,
-            Some(other) => {
-                return Err(QueryError::BadParam(format!("Invalid q.op: {other}")))
-            }
+            Some(other) => return Err(QueryError::BadParam(format!("Invalid q.op: {other}"))),
         };
         let rows = params.get_usize("rows", 10)?;
         if rows > MAX_ROWS {
-            return Err(QueryError::BadParam(format!("rows must be at most {MAX_ROWS}")));
+            return Err(QueryError::BadParam(format!(
+                "rows must be at most {MAX_ROWS}"
+            )));
         }
         Ok(Self {
             q: params.get("q").unwrap_or("*:*").to_string(),
@@ -79,24 +79,43 @@ pub struct SearchResult {
 }
 
 /// Runs `request` on `searcher`.
-pub fn search(searcher: &Searcher, schema: &CkanSchema, request: &SearchRequest) -> Result<SearchResult> {
+pub fn search(
+    searcher: &Searcher,
+    schema: &CkanSchema,
+    request: &SearchRequest,
+) -> Result<SearchResult> {
     let ctx = BuildContext {
         schema,
         tokenizers: searcher.index().tokenizers(),
     };
-    let q = if request.q.trim().is_empty() { "*:*" } else { request.q.as_str() };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, build(&parse(q, &request.df, request.op)?, &ctx)?)];
+    let q = if request.q.trim().is_empty() {
+        "*:*"
+    } else {
+        request.q.as_str()
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
+        Occur::Must,
+        build(&parse(q, &request.df, request.op)?, &ctx)?,
+    )];
     for fq in &request.fq {
         let filter = build(&parse(fq, &request.df, request.op)?, &ctx)?;
-        clauses.push((Occur::Must, Box::new(tantivy::query::ConstScoreQuery::new(filter, 0.0))));
+        clauses.push((
+            Occur::Must,
+            Box::new(tantivy::query::ConstScoreQuery::new(filter, 0.0)),
+        ));
     }
     let query = BooleanQuery::new(clauses);
     let internal = |e: tantivy::TantivyError| QueryError::Internal(e.to_string());
     let limit = request.rows.min(searcher.num_docs() as usize);
     let (num_found, top) = if limit == 0 {
-        (searcher.search(&query, &Count).map_err(internal)?, Vec::new())
+        (
+            searcher.search(&query, &Count).map_err(internal)?,
+            Vec::new(),
+        )
     } else {
-        let top = TopDocs::with_limit(limit).and_offset(request.start).order_by_score();
+        let top = TopDocs::with_limit(limit)
+            .and_offset(request.start)
+            .order_by_score();
         searcher.search(&query, &(Count, top)).map_err(internal)?
     };
     let mut docs = Vec::with_capacity(top.len());

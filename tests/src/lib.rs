@@ -44,8 +44,12 @@ impl TestServer {
                 .expect("runtime");
             runtime.block_on(async move {
                 tokio::spawn(watched.watch(Duration::from_millis(50)));
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-                addr_tx.send(listener.local_addr().expect("addr")).expect("send addr");
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                addr_tx
+                    .send(listener.local_addr().expect("addr"))
+                    .expect("send addr");
                 ckan_search_server::run(listener, state, async move {
                     let _ = rx.await;
                 })
@@ -64,7 +68,8 @@ impl TestServer {
 
     /// GETs `path_and_query` and returns (status, JSON body).
     pub fn get(&self, path_and_query: &str) -> (u16, Value) {
-        let response = reqwest::blocking::get(format!("{}{}", self.base, path_and_query)).expect("request");
+        let response =
+            reqwest::blocking::get(format!("{}{}", self.base, path_and_query)).expect("request");
         let status = response.status().as_u16();
         (status, response.json().expect("JSON body"))
     }
@@ -91,7 +96,8 @@ impl Drop for TestServer {
 
 /// Opens a generation store with the default analysis settings.
 pub fn open_store(data_dir: &Path) -> GenerationStore {
-    GenerationStore::open(data_dir, CkanSchema::new(), AnalysisConfig::default()).expect("open store")
+    GenerationStore::open(data_dir, CkanSchema::new(), AnalysisConfig::default())
+        .expect("open store")
 }
 
 /// Reads a JSONL catalogue (plain or gzip bytes) into package dicts.

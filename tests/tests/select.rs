@@ -45,7 +45,9 @@ fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
 #[test]
 fn match_all_counts_every_indexable_dataset() {
     let f = fixture();
-    let (status, body) = f.server.select(&[("q", "*:*"), ("rows", "0"), ("wt", "json")]);
+    let (status, body) = f
+        .server
+        .select(&[("q", "*:*"), ("rows", "0"), ("wt", "json")]);
     assert_eq!(status, 200);
     assert_eq!(body["responseHeader"]["status"], 0);
     assert_eq!(body["response"]["numFound"], f.packages.len() as u64);
@@ -83,17 +85,24 @@ fn field_value_terms_match_string_fields_exactly() {
     let f = fixture();
     let mut per_org: HashMap<&str, u64> = HashMap::new();
     for p in &f.packages {
-        *per_org.entry(str_of(&p["organization"], "name")).or_default() += 1;
+        *per_org
+            .entry(str_of(&p["organization"], "name"))
+            .or_default() += 1;
     }
     let (org, n) = per_org.iter().max_by_key(|(_, n)| **n).unwrap();
-    let (_, body) = f.server.select(&[("q", &format!("organization:{org}")), ("rows", "0")]);
-    assert_eq!(body["response"]["numFound"], *n);
-    let (_, body) = f.server.select(&[("q", &format!("organization:\"{org}\"")), ("rows", "0")]);
-    assert_eq!(body["response"]["numFound"], *n);
-    // StrField is case-sensitive.
     let (_, body) = f
         .server
-        .select(&[("q", &format!("organization:{}", org.to_uppercase())), ("rows", "0")]);
+        .select(&[("q", &format!("organization:{org}")), ("rows", "0")]);
+    assert_eq!(body["response"]["numFound"], *n);
+    let (_, body) = f
+        .server
+        .select(&[("q", &format!("organization:\"{org}\"")), ("rows", "0")]);
+    assert_eq!(body["response"]["numFound"], *n);
+    // StrField is case-sensitive.
+    let (_, body) = f.server.select(&[
+        ("q", &format!("organization:{}", org.to_uppercase())),
+        ("rows", "0"),
+    ]);
     assert_eq!(body["response"]["numFound"], 0);
 }
 
@@ -112,45 +121,83 @@ fn fl_returns_stored_fields_byte_exact_and_dates_in_solr_form() {
     let doc = if body["response"]["numFound"] == 1 {
         body["response"]["docs"][0].clone()
     } else {
-        let (_, body) = f.server.select(&[("q", &format!("name:\"{name}\"")), ("rows", "1")]);
+        let (_, body) = f
+            .server
+            .select(&[("q", &format!("name:\"{name}\"")), ("rows", "1")]);
         assert_eq!(body["response"]["numFound"], 1);
         body["response"]["docs"][0].clone()
     };
     assert_eq!(doc["id"], pkg["id"]);
-    assert_eq!(doc["validated_data_dict"].as_str().unwrap(), python_json_dumps(pkg));
-    assert_eq!(doc["data_dict"].as_str().unwrap(), python_json_dumps(pkg));
+    assert_eq!(
+        doc["validated_data_dict"].as_str().unwrap(),
+        python_json_dumps(pkg)
+    );
+    // data_dict is the default-schema dict CKAN indexes: data.gov.uk's top-level fields
+    // (theme-primary, …) are back among the extras there.
+    let data_dict: Value = serde_json::from_str(doc["data_dict"].as_str().unwrap()).unwrap();
+    assert_eq!(data_dict["id"], pkg["id"]);
+    if let Some(theme) = pkg.get("theme-primary") {
+        assert!(data_dict.get("theme-primary").is_none());
+        assert!(data_dict["extras"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["key"] == "theme-primary" && e["value"] == *theme));
+    }
     let modified = doc["metadata_modified"].as_str().unwrap();
     let source = str_of(pkg, "metadata_modified");
     assert!(modified.ends_with('Z'));
-    assert!(modified.starts_with(&source[..19]), "{modified} vs {source}");
+    assert!(
+        modified.starts_with(&source[..19]),
+        "{modified} vs {source}"
+    );
     assert!(modified.len() <= "2024-03-01T10:00:00.123Z".len());
-    for absent in ["text", "permission_labels", "owner_org", "title_string", "urls"] {
+    for absent in [
+        "text",
+        "permission_labels",
+        "owner_org",
+        "title_string",
+        "urls",
+    ] {
         assert!(doc.get(absent).is_none(), "{absent} is not stored");
     }
     assert!(doc["tags"].is_array());
     assert!(doc["title"].is_string());
 
-    let (_, body) = f
-        .server
-        .select(&[("q", &format!("name:{name}")), ("fl", "id,name"), ("wt", "json")]);
+    let (_, body) = f.server.select(&[
+        ("q", &format!("name:{name}")),
+        ("fl", "id,name"),
+        ("wt", "json"),
+    ]);
     let doc = body["response"]["docs"][0].as_object().unwrap();
     assert_eq!(doc.keys().collect::<Vec<_>>(), vec!["id", "name"]);
-    let (_, body) = f
-        .server
-        .select(&[("q", &format!("name:{name}")), ("fl", "id validated_data_dict")]);
+    let (_, body) = f.server.select(&[
+        ("q", &format!("name:{name}")),
+        ("fl", "id validated_data_dict"),
+    ]);
     let doc = body["response"]["docs"][0].as_object().unwrap();
-    assert_eq!(doc.keys().collect::<Vec<_>>(), vec!["id", "validated_data_dict"]);
+    assert_eq!(
+        doc.keys().collect::<Vec<_>>(),
+        vec!["id", "validated_data_dict"]
+    );
 }
 
 #[test]
 fn rows_and_start_page_through_results() {
     let f = fixture();
-    let (_, body) = f.server.select(&[("q", "*:*"), ("rows", "5"), ("start", "10"), ("fl", "id")]);
+    let (_, body) = f
+        .server
+        .select(&[("q", "*:*"), ("rows", "5"), ("start", "10"), ("fl", "id")]);
     assert_eq!(body["response"]["start"], 10);
     assert_eq!(body["response"]["docs"].as_array().unwrap().len(), 5);
     assert_eq!(body["response"]["numFound"], f.packages.len() as u64);
-    let (_, all) = f.server.select(&[("q", "*:*"), ("rows", "15"), ("fl", "id")]);
-    assert_eq!(all["response"]["docs"].as_array().unwrap()[10..], body["response"]["docs"].as_array().unwrap()[..]);
+    let (_, all) = f
+        .server
+        .select(&[("q", "*:*"), ("rows", "15"), ("fl", "id")]);
+    assert_eq!(
+        all["response"]["docs"].as_array().unwrap()[10..],
+        body["response"]["docs"].as_array().unwrap()[..]
+    );
 }
 
 #[test]
@@ -162,7 +209,13 @@ fn unknown_fields_match_nothing_and_bad_queries_are_400s() {
     let (status, body) = f.server.select(&[("q", "title:\"unterminated")]);
     assert_eq!(status, 400);
     assert_eq!(body["error"]["code"], 400);
-    assert!(body["error"]["msg"].as_str().unwrap().contains("Cannot parse"), "{body}");
+    assert!(
+        body["error"]["msg"]
+            .as_str()
+            .unwrap()
+            .contains("Cannot parse"),
+        "{body}"
+    );
     let (status, _) = f.server.select(&[("q", "*:*"), ("rows", "ten")]);
     assert_eq!(status, 400);
 }
@@ -175,7 +228,10 @@ fn trailing_slash_and_post_forms_are_accepted() {
     assert_eq!(body["response"]["docs"].as_array().unwrap().len(), 1);
     let response = reqwest::blocking::Client::new()
         .post(format!("{}/solr/ckan/select/", f.server.base))
-        .header("Content-type", "application/x-www-form-urlencoded; charset=utf-8")
+        .header(
+            "Content-type",
+            "application/x-www-form-urlencoded; charset=utf-8",
+        )
         .body("q=*%3A*&rows=0&fq=%2Bcapacity%3Apublic&wt=json")
         .send()
         .unwrap();

@@ -62,7 +62,9 @@ fn rebuild_under_load_never_shows_an_empty_or_partial_index() {
                     .send()
                     .and_then(|r| r.json())
                     .expect("query during rebuild");
-                seen.lock().unwrap().push(body["response"]["numFound"].as_u64().expect("numFound"));
+                seen.lock()
+                    .unwrap()
+                    .push(body["response"]["numFound"].as_u64().expect("numFound"));
                 std::thread::sleep(Duration::from_millis(3));
             }
         })
@@ -74,7 +76,10 @@ fn rebuild_under_load_never_shows_an_empty_or_partial_index() {
     // The server follows CURRENT within a second.
     let flipped = Instant::now();
     while count(&server) != new {
-        assert!(flipped.elapsed() < Duration::from_secs(1), "new generation not served within 1 s");
+        assert!(
+            flipped.elapsed() < Duration::from_secs(1),
+            "new generation not served within 1 s"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     std::thread::sleep(Duration::from_millis(50));
@@ -82,9 +87,16 @@ fn rebuild_under_load_never_shows_an_empty_or_partial_index() {
     client.join().unwrap();
 
     let seen = seen.lock().unwrap();
-    assert!(seen.len() > 20, "the client queried only {} times", seen.len());
+    assert!(
+        seen.len() > 20,
+        "the client queried only {} times",
+        seen.len()
+    );
     for n in seen.iter() {
-        assert!(*n == old || *n == new, "a reader saw {n} documents (old {old}, new {new})");
+        assert!(
+            *n == old || *n == new,
+            "a reader saw {n} documents (old {old}, new {new})"
+        );
     }
     // One switch, old → new, never back.
     let switch = seen.iter().position(|n| *n == new).expect("new count seen");

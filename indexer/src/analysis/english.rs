@@ -105,11 +105,7 @@ mod tests {
     use super::*;
 
     fn stem(word: &str) -> String {
-        stem_english(
-            &Stemmer::create(Algorithm::English),
-            &HashSet::new(),
-            word,
-        )
+        stem_english(&Stemmer::create(Algorithm::English), &HashSet::new(), word)
     }
 
     #[test]

@@ -72,7 +72,10 @@ impl<S: TokenStream> TokenStream for FlattenGraphStream<S> {
             None => 1,
             Some(_) if start <= self.max_end => start.saturating_sub(self.shift),
             // Crossed a hole: one position past where the previous token's shortest arc ends.
-            Some(_) => self.prev_min_to.saturating_sub(self.shift).saturating_add(1),
+            Some(_) => self
+                .prev_min_to
+                .saturating_sub(self.shift)
+                .saturating_add(1),
         };
         self.shift = start.saturating_sub(out);
         if self.prev_start == Some(start) {
@@ -105,7 +108,9 @@ mod tests {
 
     fn flat(text: &str) -> Vec<(String, usize)> {
         let mut analyzer = TextAnalyzer::builder(JavaWhitespaceTokenizer::default())
-            .filter(WordDelimiterGraphFilter::new(WordDelimiterConfig::TEXT_INDEX))
+            .filter(WordDelimiterGraphFilter::new(
+                WordDelimiterConfig::TEXT_INDEX,
+            ))
             .filter(FlattenGraphFilter)
             .build();
         let mut stream = analyzer.token_stream(text);

@@ -158,7 +158,9 @@ fn parse_protwords(text: &str) -> HashSet<String> {
 
 fn text_index_analyzer(config: &AnalysisConfig) -> TextAnalyzer {
     TextAnalyzer::builder(JavaWhitespaceTokenizer::default())
-        .filter(WordDelimiterGraphFilter::new(WordDelimiterConfig::TEXT_INDEX))
+        .filter(WordDelimiterGraphFilter::new(
+            WordDelimiterConfig::TEXT_INDEX,
+        ))
         .filter(FlattenGraphFilter)
         .filter(LowerCaser)
         .filter(EnglishStemFilter::new(config.protected_words.clone()))
@@ -169,7 +171,9 @@ fn text_index_analyzer(config: &AnalysisConfig) -> TextAnalyzer {
 fn text_query_analyzer(config: &AnalysisConfig) -> TextAnalyzer {
     TextAnalyzer::builder(JavaWhitespaceTokenizer::default())
         .filter(SynonymGraphFilter::new(config.synonyms.clone()))
-        .filter(WordDelimiterGraphFilter::new(WordDelimiterConfig::TEXT_QUERY))
+        .filter(WordDelimiterGraphFilter::new(
+            WordDelimiterConfig::TEXT_QUERY,
+        ))
         .filter(LowerCaser)
         .filter(EnglishStemFilter::new(config.protected_words.clone()))
         .filter(AsciiFoldingFilter)

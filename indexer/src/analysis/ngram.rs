@@ -90,7 +90,9 @@ impl TokenStream for LuceneNgramTokenStream<'_> {
             let to = self.bounds[self.start + self.size];
             self.size += 1;
             self.token.text.clear();
-            self.token.text.push_str(self.text.get(from..to).unwrap_or_default());
+            self.token
+                .text
+                .push_str(self.text.get(from..to).unwrap_or_default());
             self.token.offset_from = from;
             self.token.offset_to = to;
             self.token.position = self.token.position.wrapping_add(1);

@@ -104,7 +104,7 @@ fn split_escaped(s: &str, separator: &str) -> Vec<String> {
 /// `SolrSynonymParser.unescape`: `\x` → `x` (a trailing lone backslash stays).
 fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
+    let mut chars = s.chars();
     while let Some(c) = chars.next() {
         if c == '\\' {
             if let Some(next) = chars.next() {
@@ -125,7 +125,9 @@ fn analyze_entry(raw: &str) -> Result<Vec<String>, String> {
         .map(|(from, to)| java_lowercase(text.get(from..to).unwrap_or_default()))
         .collect();
     if words.is_empty() {
-        return Err(format!("term: {text:?} was completely eliminated by analyzer"));
+        return Err(format!(
+            "term: {text:?} was completely eliminated by analyzer"
+        ));
     }
     Ok(words)
 }
@@ -213,12 +215,9 @@ impl SynonymMap {
             .filter(|w| !w.is_empty())
             .collect::<Vec<_>>()
             .join(&WORD_SEPARATOR.to_string());
-        self.rules.get(&key).map(|e| {
-            (
-                e.outputs.iter().map(|o| o.join(" ")).collect(),
-                e.keep_orig,
-            )
-        })
+        self.rules
+            .get(&key)
+            .map(|e| (e.outputs.iter().map(|o| o.join(" ")).collect(), e.keep_orig))
     }
 }
 
@@ -322,8 +321,12 @@ impl<'a, S: TokenStream> SynonymGraphStream<'a, S> {
                 self.key.push(WORD_SEPARATOR);
             }
             // ignoreCase: Lucene lowercases each input code point before looking it up.
-            self.key
-                .extend(token.text.chars().map(|c| c.to_lowercase().next().unwrap_or(c)));
+            self.key.extend(
+                token
+                    .text
+                    .chars()
+                    .map(|c| c.to_lowercase().next().unwrap_or(c)),
+            );
             if map.rules.contains_key(&self.key) {
                 best = Some((n + 1, self.key.len()));
             }
@@ -520,7 +523,10 @@ mod tests {
         let map = SynonymMap::parse(SOLR_EXAMPLE).unwrap();
         assert_eq!(
             map.lookup("gb"),
-            Some((vec!["gib".into(), "gigabyte".into(), "gigabytes".into()], true))
+            Some((
+                vec!["gib".into(), "gigabyte".into(), "gigabytes".into()],
+                true
+            ))
         );
         assert_eq!(
             map.lookup("tv"),

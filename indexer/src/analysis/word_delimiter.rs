@@ -581,9 +581,7 @@ impl<S: TokenStream> WordDelimiterGraphStream<S> {
         for part in &self.splitter.parts {
             let mut token = self.spare.pop().unwrap_or_default();
             token.text.clear();
-            token
-                .text
-                .push_str(self.splitter.part_text(term, part));
+            token.text.push_str(self.splitter.part_text(term, part));
             let (mut from, mut to) = if adjusting {
                 (
                     input.offset_from + self.splitter.byte_offset(part.start_part),
@@ -693,7 +691,10 @@ mod tests {
             wdgf(INDEX, "PowerShot"),
             tp(&[("PowerShot", 0, 2), ("Power", 0, 1), ("Shot", 1, 1)])
         );
-        assert_eq!(wdgf(QUERY, "PowerShot"), tp(&[("Power", 0, 1), ("Shot", 1, 1)]));
+        assert_eq!(
+            wdgf(QUERY, "PowerShot"),
+            tp(&[("Power", 0, 1), ("Shot", 1, 1)])
+        );
         assert_eq!(wdgf(QUERY, "SD500"), tp(&[("SD", 0, 1), ("500", 1, 1)]));
         assert_eq!(
             wdgf(INDEX, "O'Neil's"),
@@ -762,16 +763,18 @@ mod tests {
         );
         assert_eq!(
             wdgf(INDEX, "2019-01-31"),
-            tp(&[("20190131", 0, 3), ("2019", 0, 1), ("01", 1, 1), ("31", 2, 1)])
+            tp(&[
+                ("20190131", 0, 3),
+                ("2019", 0, 1),
+                ("01", 1, 1),
+                ("31", 2, 1)
+            ])
         );
     }
 
     #[test]
     fn delimiter_only_tokens_leave_a_hole() {
-        assert_eq!(
-            wdgf(QUERY, "a - -- b"),
-            tp(&[("a", 0, 1), ("b", 3, 1)])
-        );
+        assert_eq!(wdgf(QUERY, "a - -- b"), tp(&[("a", 0, 1), ("b", 3, 1)]));
         assert_eq!(wdgf(QUERY, "-- a"), tp(&[("a", 1, 1)]));
     }
 
@@ -793,8 +796,14 @@ mod tests {
         assert_eq!(wdgf(QUERY, "café"), tp(&[("café", 0, 1)]));
         assert_eq!(wdgf(QUERY, "cafe\u{301}"), tp(&[("cafe\u{301}", 0, 1)]));
         assert_eq!(wdgf(QUERY, "Müller"), tp(&[("Müller", 0, 1)]));
-        assert_eq!(wdgf(QUERY, "naïveÉcole"), tp(&[("naïve", 0, 1), ("École", 1, 1)]));
-        assert_eq!(wdgf(QUERY, "東京-2020"), tp(&[("東京", 0, 1), ("2020", 1, 1)]));
+        assert_eq!(
+            wdgf(QUERY, "naïveÉcole"),
+            tp(&[("naïve", 0, 1), ("École", 1, 1)])
+        );
+        assert_eq!(
+            wdgf(QUERY, "東京-2020"),
+            tp(&[("東京", 0, 1), ("2020", 1, 1)])
+        );
         // Supplementary characters are letter *and* digit for Lucene: never a break.
         assert_eq!(wdgf(QUERY, "a😀b"), tp(&[("a😀b", 0, 1)]));
     }

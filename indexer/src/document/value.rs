@@ -48,7 +48,11 @@ pub fn format_solr_date(millis: i64) -> String {
 /// Milliseconds since the epoch of a calendar date at midnight UTC (for tests and tools).
 pub fn date_millis(year: i32, month: u32, day: u32) -> Option<i64> {
     let date = NaiveDate::from_ymd_opt(year, month, day)?;
-    Some(NaiveDateTime::new(date, NaiveTime::MIN).and_utc().timestamp_millis())
+    Some(
+        NaiveDateTime::new(date, NaiveTime::MIN)
+            .and_utc()
+            .timestamp_millis(),
+    )
 }
 
 /// Parses an integer field value (`IntPointField`); JSON numbers arrive here as text too.
@@ -100,7 +104,13 @@ mod tests {
 
     #[test]
     fn non_dates_are_rejected() {
-        for bad in ["", "yesterday", "2020-13-01T00:00:00Z", "2020-01-01", "01/02/2020"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2020-13-01T00:00:00Z",
+            "2020-01-01",
+            "01/02/2020",
+        ] {
             assert!(parse_solr_date(bad).is_err(), "{bad}");
         }
     }

@@ -31,7 +31,8 @@ pub fn write_current(data_dir: &Path, id: GenerationId) -> Result<()> {
     writeln!(file, "{id}").map_err(|e| io_err(ctx("writing"), e))?;
     file.sync_all().map_err(|e| io_err(ctx("syncing"), e))?;
     drop(file);
-    fs::rename(&tmp, &target).map_err(|e| io_err(format!("renaming over {}", target.display()), e))?;
+    fs::rename(&tmp, &target)
+        .map_err(|e| io_err(format!("renaming over {}", target.display()), e))?;
     sync_dir(data_dir)
 }
 

@@ -14,7 +14,9 @@ use crate::{IndexerError, Result};
 
 const GENERATIONS_DIR: &str = "generations";
 const BUILDING_SUFFIX: &str = ".building";
-const BUILD_LOCK: &str = ".build.lock";
+// `<id>.building.lock` beside the directory: created and locked before the directory
+// exists, so a directory without a held lock is always a dead build.
+const LOCK_SUFFIX: &str = ".lock";
 const INFO_FILE: &str = "generation.json";
 
 /// What is known about a published generation (written beside its index).
@@ -75,13 +77,24 @@ impl Drop for BuildingGeneration {
             if let Err(e) = fs::remove_dir_all(&self.path) {
                 tracing::warn!(path = %self.path.display(), error = %e, "could not remove abandoned generation");
             }
+            let _ = fs::remove_file(lock_path(&self.path));
         }
     }
 }
 
+fn lock_path(building: &Path) -> PathBuf {
+    let mut name = building.as_os_str().to_owned();
+    name.push(LOCK_SUFFIX);
+    PathBuf::from(name)
+}
+
 impl GenerationStore {
     /// Opens (creating if needed) the data directory.
-    pub fn open(data_dir: impl Into<PathBuf>, schema: CkanSchema, analysis: AnalysisConfig) -> Result<Self> {
+    pub fn open(
+        data_dir: impl Into<PathBuf>,
+        schema: CkanSchema,
+        analysis: AnalysisConfig,
+    ) -> Result<Self> {
         let data_dir = data_dir.into();
         let gens = data_dir.join(GENERATIONS_DIR);
         fs::create_dir_all(&gens).map_err(|e| io_err(format!("creating {}", gens.display()), e))?;
@@ -134,7 +147,8 @@ impl GenerationStore {
 
     fn dir_names(&self) -> Result<Vec<String>> {
         let dir = self.generations_dir();
-        let entries = fs::read_dir(&dir).map_err(|e| io_err(format!("listing {}", dir.display()), e))?;
+        let entries =
+            fs::read_dir(&dir).map_err(|e| io_err(format!("listing {}", dir.display()), e))?;
         Ok(entries
             .filter_map(|e| e.ok())
             .filter_map(|e| e.file_name().into_string().ok())
@@ -167,24 +181,37 @@ impl GenerationStore {
             .map(|id| id.0 + 1)
             .max()
             .unwrap_or(1);
-        // create_dir fails if another builder took the id first: move on to the next one.
-        let (id, path) = loop {
+        // Lock first, then create the directory: `remove_stray` never sees a live build's
+        // directory without its lock held. create_new fails if another builder took the
+        // id first: move on to the next one.
+        let (id, path, lock) = loop {
             let id = GenerationId(next);
-            let path = self.generations_dir().join(format!("{id}{BUILDING_SUFFIX}"));
-            match fs::create_dir(&path) {
-                Ok(()) if !self.path(id).exists() => break (id, path),
-                Ok(()) => {
-                    let _ = fs::remove_dir(&path);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-                Err(e) => return Err(io_err(format!("creating {}", path.display()), e)),
-            }
+            let path = self
+                .generations_dir()
+                .join(format!("{id}{BUILDING_SUFFIX}"));
+            let lock_path = lock_path(&path);
             next += 1;
+            if self.path(id).exists() || path.exists() {
+                continue;
+            }
+            let lock = match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&lock_path)
+            {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(io_err(format!("creating {}", lock_path.display()), e)),
+            };
+            lock.try_lock().map_err(|e| {
+                io_err(
+                    format!("locking {}", lock_path.display()),
+                    std::io::Error::from(e),
+                )
+            })?;
+            fs::create_dir(&path).map_err(|e| io_err(format!("creating {}", path.display()), e))?;
+            break (id, path, lock);
         };
-        let lock_path = path.join(BUILD_LOCK);
-        let lock = File::create(&lock_path)
-            .and_then(|f| f.try_lock().map(|_| f).map_err(std::io::Error::from))
-            .map_err(|e| io_err(format!("locking {}", lock_path.display()), e))?;
         let mut building = BuildingGeneration {
             id,
             path,
@@ -204,21 +231,31 @@ impl GenerationStore {
     /// Publishes a built generation: renames it into place, records its info, flips
     /// `CURRENT` to it and prunes old generations, keeping `keep` previous ones. The caller
     /// must have committed and validated it and dropped its writers.
-    pub fn publish(&self, mut building: BuildingGeneration, mut info: GenerationInfo, keep: usize) -> Result<GenerationId> {
+    pub fn publish(
+        &self,
+        mut building: BuildingGeneration,
+        mut info: GenerationInfo,
+        keep: usize,
+    ) -> Result<GenerationId> {
         let id = building.id;
         info.id = id.0;
         building.index.take();
         let final_path = self.path(id);
         let info_json = serde_json::to_string_pretty(&info).unwrap_or_default();
         let info_path = building.path.join(INFO_FILE);
-        fs::write(&info_path, info_json).map_err(|e| io_err(format!("writing {}", info_path.display()), e))?;
+        fs::write(&info_path, info_json)
+            .map_err(|e| io_err(format!("writing {}", info_path.display()), e))?;
         sync_dir(&building.path)?;
-        fs::rename(&building.path, &final_path)
-            .map_err(|e| io_err(format!("renaming {} into place", building.path.display()), e))?;
+        fs::rename(&building.path, &final_path).map_err(|e| {
+            io_err(
+                format!("renaming {} into place", building.path.display()),
+                e,
+            )
+        })?;
         // From here the directory is a complete generation; keep it even if we fail below.
         let lock = building.lock.take();
+        let _ = fs::remove_file(lock_path(&building.path));
         drop(lock);
-        let _ = fs::remove_file(final_path.join(BUILD_LOCK));
         sync_dir(&self.generations_dir())?;
         write_current(&self.data_dir, id)?;
         tracing::info!(generation = %id, documents = info.documents, "generation published");
@@ -229,22 +266,28 @@ impl GenerationStore {
     /// Points `CURRENT` at an existing published generation.
     pub fn flip(&self, id: GenerationId) -> Result<()> {
         if !self.path(id).is_dir() {
-            return Err(IndexerError::Generation(format!("generation {id} does not exist")));
+            return Err(IndexerError::Generation(format!(
+                "generation {id} does not exist"
+            )));
         }
         write_current(&self.data_dir, id)
     }
 
     /// Flips back to the newest generation older than the live one.
     pub fn rollback(&self) -> Result<GenerationId> {
-        let current = self
-            .current()?
-            .ok_or_else(|| IndexerError::Generation("no live generation to roll back from".into()))?;
+        let current = self.current()?.ok_or_else(|| {
+            IndexerError::Generation("no live generation to roll back from".into())
+        })?;
         let previous = self
             .list()?
             .into_iter()
             .filter(|id| *id < current)
             .max()
-            .ok_or_else(|| IndexerError::Generation(format!("no generation older than {current} to roll back to")))?;
+            .ok_or_else(|| {
+                IndexerError::Generation(format!(
+                    "no generation older than {current} to roll back to"
+                ))
+            })?;
         self.flip(previous)?;
         tracing::info!(from = %current, to = %previous, "rolled back");
         Ok(previous)
@@ -253,12 +296,17 @@ impl GenerationStore {
     /// Removes generations beyond the live one and the `keep` newest others.
     pub fn prune(&self, keep: usize) -> Result<Vec<GenerationId>> {
         let current = self.current()?;
-        let mut others: Vec<GenerationId> = self.list()?.into_iter().filter(|id| Some(*id) != current).collect();
+        let mut others: Vec<GenerationId> = self
+            .list()?
+            .into_iter()
+            .filter(|id| Some(*id) != current)
+            .collect();
         others.sort_by(|a, b| b.cmp(a));
         let doomed: Vec<GenerationId> = others.into_iter().skip(keep).collect();
         for id in &doomed {
             let path = self.path(*id);
-            fs::remove_dir_all(&path).map_err(|e| io_err(format!("removing {}", path.display()), e))?;
+            fs::remove_dir_all(&path)
+                .map_err(|e| io_err(format!("removing {}", path.display()), e))?;
             tracing::info!(generation = %id, "old generation removed");
         }
         Ok(doomed)
@@ -269,18 +317,29 @@ impl GenerationStore {
     pub fn remove_stray(&self) -> Result<Vec<PathBuf>> {
         let mut removed = Vec::new();
         for name in self.dir_names()? {
+            if let Some(dir) = name.strip_suffix(LOCK_SUFFIX) {
+                // A lock file whose build died before creating its directory.
+                let lock = self.generations_dir().join(&name);
+                let dead = File::open(&lock).is_ok_and(|f| f.try_lock().is_ok());
+                if dead && !self.generations_dir().join(dir).exists() {
+                    let _ = fs::remove_file(&lock);
+                }
+                continue;
+            }
             if !name.ends_with(BUILDING_SUFFIX) {
                 continue;
             }
             let path = self.generations_dir().join(&name);
-            let alive = match File::open(path.join(BUILD_LOCK)) {
+            let alive = match File::open(lock_path(&path)) {
                 Ok(f) => matches!(f.try_lock(), Err(TryLockError::WouldBlock)),
                 Err(_) => false,
             };
             if alive {
                 continue;
             }
-            fs::remove_dir_all(&path).map_err(|e| io_err(format!("removing {}", path.display()), e))?;
+            fs::remove_dir_all(&path)
+                .map_err(|e| io_err(format!("removing {}", path.display()), e))?;
+            let _ = fs::remove_file(lock_path(&path));
             tracing::warn!(path = %path.display(), "removed an unfinished generation left by an interrupted build");
             removed.push(path);
         }

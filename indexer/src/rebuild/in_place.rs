@@ -92,7 +92,15 @@ pub fn refresh(
     progress: &dyn Progress,
 ) -> Result<Summary> {
     let (id, index) = live_index(store, options)?;
-    run_in_place(store, source, options, progress, true, &|_| true, (id, index))
+    run_in_place(
+        store,
+        source,
+        options,
+        progress,
+        true,
+        &|_| true,
+        (id, index),
+    )
 }
 
 /// `rebuild -o`: indexes only the source's datasets that are not indexed as active (as
@@ -115,7 +123,15 @@ pub fn only_missing(
             .and_then(|v| v.as_str())
             .is_none_or(|id| !indexed.contains(id))
     };
-    run_in_place(store, source, options, progress, false, &select, (id, index))
+    run_in_place(
+        store,
+        source,
+        options,
+        progress,
+        false,
+        &select,
+        (id, index),
+    )
 }
 
 /// `rebuild DATASET…`: re-indexes the named datasets (by name or id). Fails, naming them,
@@ -171,7 +187,11 @@ pub fn rebuild_datasets(
 
 /// `clear [DATASET]`: removes one dataset (by id or name) or every document of the site
 /// from the live generation. Returns how many documents were removed.
-pub fn clear(store: &GenerationStore, dataset: Option<&str>, options: &RebuildOptions) -> Result<u64> {
+pub fn clear(
+    store: &GenerationStore,
+    dataset: Option<&str>,
+    options: &RebuildOptions,
+) -> Result<u64> {
     let Some(id) = store.current()? else {
         return Ok(0);
     };

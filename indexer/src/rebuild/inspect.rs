@@ -121,8 +121,15 @@ pub fn check(store: &GenerationStore, source: &dyn Source, site_id: &str) -> Res
         report.active_in_source += 1;
         let id = pkg.get("id").and_then(Value::as_str).unwrap_or_default();
         if !indexed.contains(id) {
-            let text = |k: &str| pkg.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
-            report.not_indexed.push((text("metadata_modified"), text("name")));
+            let text = |k: &str| {
+                pkg.get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            report
+                .not_indexed
+                .push((text("metadata_modified"), text("name")));
         }
     }
     Ok(report)
@@ -130,7 +137,8 @@ pub fn check(store: &GenerationStore, source: &dyn Source, site_id: &str) -> Res
 
 /// `show DATASET`: the stored fields of the dataset with that id or name.
 pub fn show(store: &GenerationStore, dataset: &str) -> Result<Map<String, Value>> {
-    let not_found = || IndexerError::NotFound(format!("Dataset not found in the search index: {dataset}"));
+    let not_found =
+        || IndexerError::NotFound(format!("Dataset not found in the search index: {dataset}"));
     let index = live(store)?.ok_or_else(not_found)?;
     let schema = store.schema();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -138,14 +146,22 @@ pub fn show(store: &GenerationStore, dataset: &str) -> Result<Map<String, Value>
         if let Some(f) = schema.explicit_field(name) {
             clauses.push((
                 Occur::Should,
-                Box::new(TermQuery::new(Term::from_field_text(f, dataset), IndexRecordOption::Basic)),
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f, dataset),
+                    IndexRecordOption::Basic,
+                )),
             ));
         }
     }
-    let reader = index.reader().map_err(|e| IndexerError::tantivy("opening a reader", e))?;
+    let reader = index
+        .reader()
+        .map_err(|e| IndexerError::tantivy("opening a reader", e))?;
     let searcher = reader.searcher();
     let top = searcher
-        .search(&BooleanQuery::new(clauses), &tantivy::collector::TopDocs::with_limit(1).order_by_score())
+        .search(
+            &BooleanQuery::new(clauses),
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )
         .map_err(|e| IndexerError::tantivy("searching", e))?;
     let (_, address) = top.into_iter().next().ok_or_else(not_found)?;
     let doc: TantivyDocument = searcher
@@ -155,8 +171,14 @@ pub fn show(store: &GenerationStore, dataset: &str) -> Result<Map<String, Value>
 }
 
 /// `list-orphans`: ids indexed for the site that the source does not have at all.
-pub fn list_orphans(store: &GenerationStore, source: &dyn Source, site_id: &str) -> Result<Vec<String>> {
-    let Some(index) = live(store)? else { return Ok(Vec::new()) };
+pub fn list_orphans(
+    store: &GenerationStore,
+    source: &dyn Source,
+    site_id: &str,
+) -> Result<Vec<String>> {
+    let Some(index) = live(store)? else {
+        return Ok(Vec::new());
+    };
     let mut in_source: HashMap<String, ()> = HashMap::new();
     for record in source.records()? {
         if let Ok(pkg) = record.package {

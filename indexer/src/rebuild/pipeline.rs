@@ -77,9 +77,10 @@ impl Pipeline<'_> {
         let mut summary = Summary::default();
         let mut seen: HashSet<String> = HashSet::new();
         let mut records = source.records()?;
-        let index_id_field = self.schema.explicit_field(fields::INDEX_ID).ok_or_else(|| {
-            IndexerError::Generation("schema has no index_id field".into())
-        })?;
+        let index_id_field = self
+            .schema
+            .explicit_field(fields::INDEX_ID)
+            .ok_or_else(|| IndexerError::Generation("schema has no index_id field".into()))?;
         loop {
             let chunk: Vec<SourceRecord> = records.by_ref().take(CHUNK).collect();
             if chunk.is_empty() {
@@ -102,7 +103,8 @@ impl Pipeline<'_> {
                         let doc = *doc;
                         let duplicate = !seen.insert(doc.index_id.clone());
                         if self.upsert || duplicate {
-                            writer.delete_term(Term::from_field_text(index_id_field, &doc.index_id));
+                            writer
+                                .delete_term(Term::from_field_text(index_id_field, &doc.index_id));
                         }
                         if duplicate && !self.upsert {
                             summary.indexed -= 1;

@@ -51,7 +51,10 @@ mod tests {
             destinations("title").collect::<Vec<_>>(),
             vec!["text", "title_ngram"]
         );
-        assert_eq!(destinations("extras_theme").collect::<Vec<_>>(), vec!["text"]);
+        assert_eq!(
+            destinations("extras_theme").collect::<Vec<_>>(),
+            vec!["text"]
+        );
         assert_eq!(destinations("author_email").count(), 0);
         assert_eq!(destinations("owner_org").count(), 0);
     }

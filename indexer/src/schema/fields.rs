@@ -120,4 +120,13 @@ pub const EXPLICIT_FIELDS: &[FieldDef] = &[
         ..field("validated_data_dict", STR, true, false)
     },
     field(VERSION, STR, true, false),
+    // data.gov.uk's Solr image adds these to CKAN's schema: the harvest details
+    // ckanext-datagovuk shows on every harvested dataset, and ckanext-spatial's bounding
+    // box. Core CKAN never sends them, so they cost it nothing.
+    field("harvest", TEXT, true, true),
+    field("bbox_area", FieldKind::Float, true, false),
+    field("maxx", FieldKind::Float, true, false),
+    field("maxy", FieldKind::Float, true, false),
+    field("minx", FieldKind::Float, true, false),
+    field("miny", FieldKind::Float, true, false),
 ];

@@ -222,6 +222,20 @@ fn numeric() -> NumericOptions {
     NumericOptions::default().set_indexed().set_fast()
 }
 
+impl CkanSchema {
+    /// The stored Solr fields of a tantivy document, as they were normalised at indexing.
+    pub fn stored_fields(
+        &self,
+        doc: &tantivy::TantivyDocument,
+    ) -> serde_json::Map<String, serde_json::Value> {
+        use tantivy::schema::Value as _;
+        doc.get_first(self.stored)
+            .and_then(|v| v.as_str())
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,16 +264,5 @@ mod tests {
             }
         );
         assert!(!odd.def.stored);
-    }
-}
-
-impl CkanSchema {
-    /// The stored Solr fields of a tantivy document, as they were normalised at indexing.
-    pub fn stored_fields(&self, doc: &tantivy::TantivyDocument) -> serde_json::Map<String, serde_json::Value> {
-        use tantivy::schema::Value as _;
-        doc.get_first(self.stored)
-            .and_then(|v| v.as_str())
-            .and_then(|s| serde_json::from_str(s).ok())
-            .unwrap_or_default()
     }
 }

@@ -161,11 +161,11 @@ impl Builder<'_> {
             Value::String(s) => s.clone(),
             Value::Bool(b) => b.to_string(),
             Value::Number(n) => n.to_string(),
-            Value::Array(_) | Value::Object(_) | Value::Null => {
-                // A JSON object is an atomic update or a child document in Solr, not a
-                // value; nested arrays are not values either.
-                return Err(self.invalid(field, "plain", &value.to_string()));
-            }
+            // Solr would read an object as an atomic update or a child document and refuse
+            // it as a value. Plugins do send them (ckanext-datagovuk's `harvest` list of
+            // {key, value}); we index their JSON text instead of failing the dataset.
+            Value::Array(_) | Value::Object(_) => value.to_string(),
+            Value::Null => String::new(),
         };
         let kind = field.def.kind;
         let typed = match kind {
@@ -184,12 +184,12 @@ impl Builder<'_> {
                 let ms = parse_solr_date(&text).map_err(|e| self.invalid(field, e.kind, &text))?;
                 Typed::I64(ms)
             }
-            FieldKind::Int => Typed::I64(
-                parse_solr_int(&text).map_err(|e| self.invalid(field, e.kind, &text))?,
-            ),
-            FieldKind::Float => Typed::F64(
-                parse_solr_float(&text).map_err(|e| self.invalid(field, e.kind, &text))?,
-            ),
+            FieldKind::Int => {
+                Typed::I64(parse_solr_int(&text).map_err(|e| self.invalid(field, e.kind, &text))?)
+            }
+            FieldKind::Float => {
+                Typed::F64(parse_solr_float(&text).map_err(|e| self.invalid(field, e.kind, &text))?)
+            }
             FieldKind::Boolean => Typed::Bool(parse_solr_bool(&text)),
         };
         Ok(typed)
@@ -237,7 +237,8 @@ impl Builder<'_> {
             }
         } else if let Some(first) = values.first() {
             if is_source || !self.stored.contains_key(&field.name) {
-                self.stored.insert(field.name.clone(), first.to_stored(kind));
+                self.stored
+                    .insert(field.name.clone(), first.to_stored(kind));
             }
         }
     }

@@ -23,7 +23,9 @@ pub struct JsonlSource {
 
 impl std::fmt::Debug for JsonlSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("JsonlSource").field("name", &self.name).finish()
+        f.debug_struct("JsonlSource")
+            .field("name", &self.name)
+            .finish()
     }
 }
 
@@ -81,7 +83,9 @@ impl Source for JsonlSource {
             };
             let package = match line {
                 Ok(text) if text.trim().is_empty() => return None,
-                Ok(text) => serde_json::from_str(&text).map_err(|e| invalid(format!("not JSON: {e}"))),
+                Ok(text) => {
+                    serde_json::from_str(&text).map_err(|e| invalid(format!("not JSON: {e}")))
+                }
                 Err(e) => Err(invalid(format!("unreadable: {e}"))),
             };
             Some(SourceRecord {

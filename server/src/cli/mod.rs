@@ -9,11 +9,11 @@ mod serve;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
 use ckan_search_indexer::analysis::AnalysisConfig;
 use ckan_search_indexer::generation::GenerationStore;
 use ckan_search_indexer::schema::CkanSchema;
 use ckan_search_indexer::source::{JsonlSource, Source};
+use clap::{Args, Parser, Subcommand};
 
 pub use search_index::SearchIndexCommand;
 pub use serve::ServeArgs;
@@ -47,10 +47,20 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct IndexArgs {
     /// Where the generations live.
-    #[arg(long, env = "CKAN_SEARCH_DATA_DIR", default_value = "data-dir", global = true)]
+    #[arg(
+        long,
+        env = "CKAN_SEARCH_DATA_DIR",
+        default_value = "data-dir",
+        global = true
+    )]
     pub data_dir: PathBuf,
     /// CKAN's `ckan.site_id`.
-    #[arg(long, env = "CKAN_SEARCH_SITE_ID", default_value = "default", global = true)]
+    #[arg(
+        long,
+        env = "CKAN_SEARCH_SITE_ID",
+        default_value = "default",
+        global = true
+    )]
     pub site_id: String,
     /// A Solr synonyms.txt applied to query text (empty by default, as CKAN's).
     #[arg(long, env = "CKAN_SEARCH_SYNONYMS", global = true)]
@@ -63,8 +73,13 @@ pub struct IndexArgs {
 impl IndexArgs {
     /// Opens the generation store these options describe.
     pub fn store(&self) -> anyhow::Result<GenerationStore> {
-        let analysis = AnalysisConfig::from_files(self.synonyms.as_deref(), self.protwords.as_deref())?;
-        Ok(GenerationStore::open(&self.data_dir, CkanSchema::new(), analysis)?)
+        let analysis =
+            AnalysisConfig::from_files(self.synonyms.as_deref(), self.protwords.as_deref())?;
+        Ok(GenerationStore::open(
+            &self.data_dir,
+            CkanSchema::new(),
+            analysis,
+        )?)
     }
 }
 
@@ -103,6 +118,7 @@ pub fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 

@@ -3,9 +3,9 @@
 
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
 use ckan_search_indexer::document::package::PackageOptions;
 use ckan_search_indexer::rebuild::{self, RebuildOptions, Summary};
+use clap::{Args, Subcommand};
 
 use super::progress::Bar;
 use super::{parse_source, IndexArgs};
@@ -172,7 +172,12 @@ pub fn run(cmd: SearchIndexCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Prints bad documents and the summary line; non-zero exit if any document failed.
+/// Exit status of a run that completed (and published) but skipped bad datasets under
+/// `-i`: distinct from 1, an aborted run that changed nothing, so scripts can tell them
+/// apart.
+pub const EXIT_COMPLETED_WITH_FAILURES: u8 = 2;
+
+/// Prints bad documents and the summary line.
 fn report(summary: &Summary) -> ExitCode {
     for e in &summary.failed {
         eprintln!("failed: {e}");
@@ -181,6 +186,6 @@ fn report(summary: &Summary) -> ExitCode {
     if summary.failed.is_empty() {
         ExitCode::SUCCESS
     } else {
-        ExitCode::FAILURE
+        ExitCode::from(EXIT_COMPLETED_WITH_FAILURES)
     }
 }

@@ -6,10 +6,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::Args;
 use ckan_search_indexer::document::package::PackageOptions;
 use ckan_search_indexer::rebuild::{self, NoProgress, RebuildOptions};
 use ckan_search_indexer::schema::CkanSchema;
+use clap::Args;
 
 use super::{sample_source, IndexArgs};
 use crate::live::LiveIndex;
@@ -55,7 +55,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         schema: Arc::new(CkanSchema::new()),
         core: args.core.clone().into(),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async move {
         tokio::spawn(live.watch(Duration::from_millis(args.watch_interval_ms.max(10))));
         let listener = tokio::net::TcpListener::bind(args.listen).await?;

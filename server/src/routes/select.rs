@@ -41,7 +41,11 @@ fn decode(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn select(state: AppState, core: String, pairs: Vec<(String, String)>) -> Result<Response, ApiError> {
+async fn select(
+    state: AppState,
+    core: String,
+    pairs: Vec<(String, String)>,
+) -> Result<Response, ApiError> {
     let started = Instant::now();
     if core != *state.core {
         return Err(ApiError {
