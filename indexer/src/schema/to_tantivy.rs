@@ -276,3 +276,101 @@ impl Builder<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn doc(extra: serde_json::Value) -> SolrDocument {
+        let mut map = json!({
+            "index_id": "abc", "id": "ds-1", "site_id": "default", "name": "river-levels",
+            "title": "River levels"
+        });
+        if let (Some(m), Some(e)) = (map.as_object_mut(), extra.as_object()) {
+            for (k, v) in e {
+                m.insert(k.clone(), v.clone());
+            }
+        }
+        SolrDocument(map.as_object().cloned().unwrap_or_default())
+    }
+
+    fn stored(schema: &CkanSchema, d: &SolrDocument) -> Map<String, Value> {
+        let indexed = schema.to_tantivy(d, 1_000, 7).expect("accepted");
+        schema.stored_fields(&indexed.doc)
+    }
+
+    #[test]
+    fn accepts_what_solr_accepts() {
+        let schema = CkanSchema::new();
+        let s = stored(
+            &schema,
+            &doc(json!({
+                "res_description": ["the csv", null], "res_name": [null],
+                "tags": [], "private": false, "num_resources": 2, "isopen": true,
+                "author": null, "capacity": "public",
+                "metadata_modified": "2026-11-25T13:54:37.966159Z",
+                "extras_issued_date": "2020-01-01T00:00:00+01:00",
+                "issued_date": "2020-01-01T00:00:00+01:00",
+                "vocab_genre": ["fiction"], "harvest": [{"key": "guid", "value": "x"}]
+            })),
+        );
+        assert_eq!(s["res_description"], json!(["the csv"]));
+        assert!(
+            !s.contains_key("res_name") && !s.contains_key("tags") && !s.contains_key("author")
+        );
+        // `*` fields (private, num_resources, isopen) are indexed but never stored.
+        assert!(!s.contains_key("private") && !s.contains_key("num_resources"));
+        assert_eq!(s["metadata_modified"], json!("2026-11-25T13:54:37.966Z"));
+        // extras_* is text: stored as sent; *_date is a date: normalised to UTC.
+        assert_eq!(s["extras_issued_date"], json!("2020-01-01T00:00:00+01:00"));
+        assert_eq!(s["issued_date"], json!("2019-12-31T23:00:00Z"));
+        assert_eq!(s["vocab_genre"], json!(["fiction"]));
+        assert_eq!(s["title_ngram"], json!("River levels"));
+        assert_eq!(s["indexed_ts"], json!("1970-01-01T00:00:01Z"));
+        assert_eq!(s["_version_"], json!(7));
+        assert_eq!(s["harvest"], json!(["{\"key\":\"guid\",\"value\":\"x\"}"]));
+    }
+
+    #[test]
+    fn rejects_what_solr_rejects_naming_dataset_and_field() {
+        let schema = CkanSchema::new();
+        let err = |extra| {
+            schema
+                .to_tantivy(&doc(extra), 0, 1)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            err(json!({"organization": ["a", "b"]})),
+            "dataset ds-1: multiple values encountered for non multiValued field organization"
+        );
+        assert_eq!(
+            err(json!({"owner_org": ["a", "b"]})),
+            "dataset ds-1: multiple values encountered for non multiValued field owner_org"
+        );
+        assert_eq!(
+            err(json!({"status": "x".repeat(40_000)})),
+            "dataset ds-1: field status contains an immense term of 40000 bytes (the limit is 32766)"
+        );
+        assert_eq!(
+            err(json!({"metadata_modified": "yesterday"})),
+            "dataset ds-1: field metadata_modified: invalid date value 'yesterday'"
+        );
+        assert_eq!(
+            err(json!({"views_total": "many"})),
+            "dataset ds-1: field views_total: invalid int value 'many'"
+        );
+        let mut no_site = doc(json!({}));
+        no_site.0.remove("site_id");
+        assert_eq!(
+            schema.to_tantivy(&no_site, 0, 1).unwrap_err().to_string(),
+            "dataset ds-1: missing required field site_id"
+        );
+        // data_dict is not indexed, so no term limit applies to it.
+        assert!(schema
+            .to_tantivy(&doc(json!({"data_dict": "x".repeat(40_000)})), 0, 1)
+            .is_ok());
+    }
+}
