@@ -561,8 +561,15 @@ fn refresh_updates_in_place() {
     );
     let run = env.ok(&["rebuild", "-r", "--source", &changed]);
     let s = summary(&run.stdout);
-    // The deleted dataset counts as skipped (Summary::removed is never set by the pipeline).
-    assert_eq!((s.indexed, s.skipped, s.failed), (3, 1, 0), "{run:#?}");
+    // The deleted dataset is skipped (not indexed) and removed (it was in the index).
+    assert_eq!(
+        (s.indexed, s.skipped, s.removed, s.failed),
+        (3, 1, 1, 0),
+        "{run:#?}"
+    );
+    // Refreshing again removes nothing more: the dataset is already gone.
+    let again = summary(&env.ok(&["rebuild", "-r", "--source", &changed]).stdout);
+    assert_eq!((again.indexed, again.skipped, again.removed), (3, 1, 0));
     assert_eq!(s.generation, Some(generation(1)));
     // In place: no new generation.
     assert_eq!(env.current(), Some(generation(1)));

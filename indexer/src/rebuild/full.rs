@@ -31,7 +31,7 @@ pub fn full_rebuild(
         schema: store.schema(),
         options,
         upsert: false,
-        apply_deletes: false,
+        apply_deletes: None,
     };
     let mut summary = pipeline.run(source, &writer, progress, &|_| true)?;
     writer

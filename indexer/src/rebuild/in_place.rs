@@ -73,7 +73,11 @@ fn run_in_place(
         schema: store.schema(),
         options,
         upsert: true,
-        apply_deletes,
+        apply_deletes: if apply_deletes {
+            Some(searcher(&index)?)
+        } else {
+            None
+        },
     };
     // On error the writer is dropped uncommitted: the live generation is unchanged.
     let mut summary = pipeline.run(source, &writer, progress, select)?;
@@ -164,7 +168,7 @@ pub fn rebuild_datasets(
         schema: store.schema(),
         options,
         upsert: true,
-        apply_deletes: true,
+        apply_deletes: Some(searcher(&index)?),
     };
     let mut summary = pipeline.run(source, &writer, progress, &select)?;
     let found = found.into_inner();
@@ -230,11 +234,15 @@ pub fn clear(
     Ok(before.saturating_sub(after))
 }
 
-fn count(index: &Index) -> Result<u64> {
-    let reader = index
+fn searcher(index: &Index) -> Result<tantivy::Searcher> {
+    let reader: tantivy::IndexReader = index
         .reader_builder()
         .reload_policy(tantivy::ReloadPolicy::Manual)
         .try_into()
         .map_err(|e| IndexerError::tantivy("opening a reader", e))?;
-    Ok(reader.searcher().num_docs())
+    Ok(reader.searcher())
+}
+
+fn count(index: &Index) -> Result<u64> {
+    Ok(searcher(index)?.num_docs())
 }

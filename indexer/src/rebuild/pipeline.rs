@@ -4,6 +4,9 @@
 use std::collections::HashSet;
 
 use rayon::prelude::*;
+use tantivy::collector::Count;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
 use tantivy::{IndexWriter, Term};
 
 use super::{next_version, Progress, RebuildOptions, Summary, CHUNK};
@@ -39,8 +42,10 @@ pub struct Pipeline<'a> {
     /// every add first deletes by uniqueKey. A fresh generation only does so for ids seen
     /// twice in the source.
     pub upsert: bool,
-    /// In-place modes apply the deletions CKAN would make for deleted datasets.
-    pub apply_deletes: bool,
+    /// In-place modes apply the deletions CKAN would make for deleted datasets; this
+    /// searcher on the index before the run tells which of them were really indexed, so
+    /// `removed` counts documents, not requests.
+    pub apply_deletes: Option<tantivy::Searcher>,
 }
 
 impl Pipeline<'_> {
@@ -116,8 +121,14 @@ impl Pipeline<'_> {
                     }
                     Some(MapOutcome::Delete { index_id, .. }) => {
                         summary.skipped += 1;
-                        if self.apply_deletes {
-                            writer.delete_term(Term::from_field_text(index_id_field, &index_id));
+                        if let Some(before) = &self.apply_deletes {
+                            let term = Term::from_field_text(index_id_field, &index_id);
+                            let query = TermQuery::new(term.clone(), IndexRecordOption::Basic);
+                            let indexed = before.search(&query, &Count).map_err(|e| {
+                                IndexerError::tantivy("looking up a deleted dataset", e)
+                            })?;
+                            summary.removed += indexed as u64;
+                            writer.delete_term(term);
                         }
                     }
                     Some(MapOutcome::Failed(e)) => {
