@@ -240,3 +240,16 @@ fn trailing_slash_and_post_forms_are_accepted() {
     let public = f.packages.iter().filter(|p| p["private"] == false).count();
     assert_eq!(body["response"]["numFound"], public as u64);
 }
+
+/// The generator and the indexer agree on which data.gov.uk fields are really extras (the
+/// generator writes them at the top level, as `package_show` shows them).
+#[test]
+fn generator_and_indexer_agree_on_datagovuk_extras_fields() {
+    use std::collections::BTreeSet;
+    let generator: BTreeSet<&str> = ckan_search_data::PROMOTED_EXTRAS.iter().copied().collect();
+    let indexer: BTreeSet<&str> = ckan_search_indexer::document::package::DATAGOVUK_EXTRAS_FIELDS
+        .iter()
+        .copied()
+        .collect();
+    assert_eq!(generator, indexer);
+}

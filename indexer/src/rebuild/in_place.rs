@@ -58,33 +58,44 @@ fn commit(mut writer: IndexWriter) -> Result<()> {
         .map_err(|e| IndexerError::tantivy("merging the live generation", e))
 }
 
-fn run_in_place(
-    store: &GenerationStore,
-    source: &dyn Source,
-    options: &RebuildOptions,
-    progress: &dyn Progress,
-    apply_deletes: bool,
-    select: &(dyn Fn(&serde_json::Value) -> bool + Sync),
-    (id, index): (GenerationId, Index),
-) -> Result<Summary> {
-    let started = std::time::Instant::now();
-    let writer = writer(&index, options)?;
-    let pipeline = Pipeline {
-        schema: store.schema(),
-        options,
-        upsert: true,
-        apply_deletes: if apply_deletes {
-            Some(searcher(&index)?)
-        } else {
-            None
-        },
-    };
-    // On error the writer is dropped uncommitted: the live generation is unchanged.
-    let mut summary = pipeline.run(source, &writer, progress, select)?;
-    commit(writer)?;
-    summary.generation = Some(id);
-    summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+/// One in-place run over the live generation.
+struct InPlace<'a> {
+    store: &'a GenerationStore,
+    source: &'a dyn Source,
+    options: &'a RebuildOptions,
+    progress: &'a dyn Progress,
+}
+
+impl InPlace<'_> {
+    /// Indexes the records `select` accepts into the live generation with one commit.
+    /// `before_commit` may still refuse the run; on any error the writer is dropped
+    /// uncommitted, so the live generation is unchanged.
+    fn run(
+        &self,
+        (id, index): (GenerationId, Index),
+        apply_deletes: bool,
+        select: &(dyn Fn(&serde_json::Value) -> bool + Sync),
+        before_commit: impl FnOnce() -> Result<()>,
+    ) -> Result<Summary> {
+        let started = std::time::Instant::now();
+        let writer = writer(&index, self.options)?;
+        let pipeline = Pipeline {
+            schema: self.store.schema(),
+            options: self.options,
+            upsert: true,
+            apply_deletes: if apply_deletes {
+                Some(searcher(&index)?)
+            } else {
+                None
+            },
+        };
+        let mut summary = pipeline.run(self.source, &writer, self.progress, select)?;
+        before_commit()?;
+        commit(writer)?;
+        summary.generation = Some(id);
+        summary.seconds = started.elapsed().as_secs_f64();
+        Ok(summary)
+    }
 }
 
 /// `rebuild -r`: upserts every dataset of the source into the live generation, removes the
@@ -95,16 +106,14 @@ pub fn refresh(
     options: &RebuildOptions,
     progress: &dyn Progress,
 ) -> Result<Summary> {
-    let (id, index) = live_index(store, options)?;
-    run_in_place(
+    let live = live_index(store, options)?;
+    let run = InPlace {
         store,
         source,
         options,
         progress,
-        true,
-        &|_| true,
-        (id, index),
-    )
+    };
+    run.run(live, true, &|_| true, || Ok(()))
 }
 
 /// `rebuild -o`: indexes only the source's datasets that are not indexed as active (as
@@ -127,19 +136,17 @@ pub fn only_missing(
             .and_then(|v| v.as_str())
             .is_none_or(|id| !indexed.contains(id))
     };
-    run_in_place(
+    let run = InPlace {
         store,
         source,
         options,
         progress,
-        false,
-        &select,
-        (id, index),
-    )
+    };
+    run.run((id, index), false, &select, || Ok(()))
 }
 
 /// `rebuild DATASET…`: re-indexes the named datasets (by name or id). Fails, naming them,
-/// if some are not in the source.
+/// if some are not in the source; then nothing is changed.
 pub fn rebuild_datasets(
     store: &GenerationStore,
     source: &dyn Source,
@@ -147,7 +154,7 @@ pub fn rebuild_datasets(
     options: &RebuildOptions,
     progress: &dyn Progress,
 ) -> Result<Summary> {
-    let (id, index) = live_index(store, options)?;
+    let live = live_index(store, options)?;
     let wanted: HashSet<&str> = datasets.iter().map(String::as_str).collect();
     let found: Mutex<HashSet<String>> = Mutex::new(HashSet::new());
     let select = |pkg: &serde_json::Value| {
@@ -162,31 +169,29 @@ pub fn rebuild_datasets(
         }
         hit
     };
-    let started = std::time::Instant::now();
-    let writer = writer(&index, options)?;
-    let pipeline = Pipeline {
-        schema: store.schema(),
-        options,
-        upsert: true,
-        apply_deletes: Some(searcher(&index)?),
+    let all_found = || {
+        let found = found.lock();
+        let missing: Vec<&str> = datasets
+            .iter()
+            .map(String::as_str)
+            .filter(|d| !found.contains(*d))
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(IndexerError::NotFound(format!(
+                "Couldn't find package {}",
+                missing.join(", ")
+            )))
+        }
     };
-    let mut summary = pipeline.run(source, &writer, progress, &select)?;
-    let found = found.into_inner();
-    let missing: Vec<&str> = datasets
-        .iter()
-        .map(String::as_str)
-        .filter(|d| !found.contains(*d))
-        .collect();
-    if !missing.is_empty() {
-        return Err(IndexerError::NotFound(format!(
-            "Couldn't find package {}",
-            missing.join(", ")
-        )));
-    }
-    commit(writer)?;
-    summary.generation = Some(id);
-    summary.seconds = started.elapsed().as_secs_f64();
-    Ok(summary)
+    let run = InPlace {
+        store,
+        source,
+        options,
+        progress,
+    };
+    run.run(live, true, &select, all_found)
 }
 
 /// `clear [DATASET]`: removes one dataset (by id or name) or every document of the site

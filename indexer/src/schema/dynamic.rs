@@ -1,7 +1,7 @@
 //! CKAN's `<dynamicField>` patterns and Solr's rule for choosing among them.
 
 use super::field_kind::{FieldKind, TextType};
-use super::fields::FieldDef;
+use super::fields::{field, FieldDef};
 
 /// Which dynamic pattern a field name fell under. Each has one tantivy JSON field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -18,39 +18,28 @@ pub enum DynamicPattern {
     CatchAll,
 }
 
-const fn dyn_def(name: &'static str, kind: FieldKind, stored: bool, multi: bool) -> FieldDef {
-    FieldDef {
-        name,
-        kind,
-        indexed: true,
-        stored,
-        multi_valued: multi,
-        required: false,
-    }
-}
-
 /// The dynamic fields in schema.xml declaration order (ties in match length go to the
 /// first declared, as in Solr).
 pub const DYNAMIC_FIELDS: &[(DynamicPattern, FieldDef)] = &[
     (
         DynamicPattern::Date,
-        dyn_def("*_date", FieldKind::Date, true, false),
+        field("*_date", FieldKind::Date, true, false),
     ),
     (
         DynamicPattern::Extras,
-        dyn_def("extras_*", FieldKind::Text(TextType::Text), true, false),
+        field("extras_*", FieldKind::Text(TextType::Text), true, false),
     ),
     (
         DynamicPattern::ResExtras,
-        dyn_def("res_extras_*", FieldKind::Text(TextType::Text), true, true),
+        field("res_extras_*", FieldKind::Text(TextType::Text), true, true),
     ),
     (
         DynamicPattern::Vocab,
-        dyn_def("vocab_*", FieldKind::String, true, true),
+        field("vocab_*", FieldKind::String, true, true),
     ),
     (
         DynamicPattern::CatchAll,
-        dyn_def("*", FieldKind::String, false, false),
+        field("*", FieldKind::String, false, false),
     ),
 ];
 

@@ -19,7 +19,13 @@ pub struct FieldDef {
     pub required: bool,
 }
 
-const fn field(name: &'static str, kind: FieldKind, stored: bool, multi: bool) -> FieldDef {
+/// An indexed, optional field definition (the common case in schema.xml).
+pub(crate) const fn field(
+    name: &'static str,
+    kind: FieldKind,
+    stored: bool,
+    multi: bool,
+) -> FieldDef {
     FieldDef {
         name,
         kind,
