@@ -866,7 +866,7 @@ fn clean_dates(d: Map<String, Value>, id: &str, default: &mut DateDefault) -> Ma
                 out.insert(key, Value::String(parsed.ckan_index_value()));
             }
             Err(_) => {
-                tracing::warn!(dataset = id, field = %key, value = %s, "not a valid date; dropped");
+                tracing::debug!(dataset = id, field = %key, value = %s, "not a valid date; dropped");
             }
         }
     }

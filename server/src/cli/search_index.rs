@@ -45,6 +45,10 @@ enum Action {
         /// Previous generations to keep after a full rebuild.
         #[arg(long, default_value_t = 2)]
         keep: usize,
+        /// Indexing memory budget in MiB, all writer threads together. More means fewer,
+        /// larger segments and less merging.
+        #[arg(long, default_value_t = 128, value_name = "MIB")]
+        writer_memory: usize,
         /// Rebuild only these datasets (names or ids), in place.
         datasets: Vec<String>,
     },
@@ -98,13 +102,17 @@ pub fn run(cmd: SearchIndexCommand) -> anyhow::Result<ExitCode> {
             only_missing,
             force,
             keep,
+            writer_memory,
             datasets,
         } => {
             if refresh && only_missing {
                 anyhow::bail!("-r and -o cannot be combined");
             }
             let source = parse_source(&source.source)?;
-            let opts = options(force, keep);
+            let opts = RebuildOptions {
+                writer_memory: writer_memory.max(32) * 1024 * 1024,
+                ..options(force, keep)
+            };
             let bar = Bar::new();
             let summary = if !datasets.is_empty() {
                 rebuild::rebuild_datasets(&store, source.as_ref(), &datasets, &opts, &bar)?
