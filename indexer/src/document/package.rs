@@ -70,8 +70,9 @@
 //! * A date with parts missing takes them from dateutil's default, today at midnight:
 //!   `"2020"` becomes today's month and day in 2020, as in CKAN. [`package_to_solr_at`]
 //!   fixes that day for reproducible output.
-//! * Top-level JSON objects from custom schemas (e.g. data.gov.uk's `odi-certificate`) are
-//!   passed through unchanged, as CKAN does; the schema layer decides about them.
+//! * Top-level JSON objects from custom schemas (e.g. data.gov.uk's `odi-certificate`), and
+//!   objects inside top-level lists (ckanext-datagovuk's `harvest`), become Python repr
+//!   strings (`{'key': 'guid', 'value': 'x'}`), which is what data.gov.uk's index stores.
 
 use std::collections::{HashMap, HashSet};
 
@@ -391,6 +392,20 @@ fn map_package(
 
     // pysolr ≥ 3.10 drops top-level None and "" values.
     d.retain(|_, v| !(v.is_null() || v.as_str() == Some("")));
+    // A JSON object is no Solr value. What data.gov.uk's index holds for them (its
+    // `harvest` list of {key, value}, read back by the pycsw loader) is Python's repr
+    // of each dict, as pysolr writes a dict; do the same for every nested object.
+    for value in d.values_mut() {
+        match value {
+            Value::Object(_) => *value = Value::String(python_repr(value)),
+            Value::Array(items) => {
+                for item in items.iter_mut().filter(|i| i.is_object() || i.is_array()) {
+                    *item = Value::String(python_repr(item));
+                }
+            }
+            _ => {}
+        }
+    }
     Ok(PackageAction::Index(SolrDocument(d)))
 }
 
@@ -1793,14 +1808,15 @@ mod tests {
                 let _ = package_to_solr(&pkg, &opts);
             }
         }
-        // Nested resources with odd values are passed through.
+        // Nested resources with odd values become Python repr strings, as pysolr writes them.
         let pkg = with(
             base_pkg(),
             "resources",
             json!([{"name": {"a": 1}, "url": [1, 2]}]),
         );
         let doc = index(&pkg, &opts);
-        assert_eq!(doc["res_name"], json!([{"a": 1}]));
+        assert_eq!(doc["res_name"], json!(["{'a': 1}"]));
+        assert_eq!(doc["res_url"], json!(["[1, 2]"]));
     }
 
     #[test]
@@ -1850,5 +1866,34 @@ mod tests {
         for (f, expected) in floats {
             assert_eq!(python_json_dumps(&json!(f)), *expected, "{f:e}");
         }
+    }
+}
+
+#[cfg(test)]
+mod nested_value_tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// data.gov.uk's pycsw loader reads `harvest` back as Python-repr strings.
+    #[test]
+    fn objects_become_python_repr_strings() {
+        let pkg = json!({
+            "id": "x1", "name": "n", "state": "active", "type": "dataset",
+            "harvest": [{"key": "harvest_object_id", "value": "abc"}],
+            "odi-certificate": {"level": "raw"}
+        });
+        let opts = PackageOptions {
+            extras_fields: Vec::new(),
+            ..PackageOptions::default()
+        };
+        let PackageAction::Index(doc) = package_to_solr(&pkg, &opts).unwrap() else {
+            panic!("indexed")
+        };
+        assert_eq!(
+            doc.get("harvest"),
+            Some(&json!(["{'key': 'harvest_object_id', 'value': 'abc'}"]))
+        );
+        assert_eq!(doc.get("odi-certificate"), Some(&json!("{'level': 'raw'}")));
     }
 }
