@@ -9,7 +9,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TokenizerManager;
 use tantivy::Term;
 
-use crate::parse::QueryAst;
+use crate::ast::QueryAst;
 use crate::{QueryError, Result};
 
 /// What building needs: the schema and the index's analysers.
@@ -24,32 +24,28 @@ pub struct BuildContext<'a> {
 pub fn build(ast: &QueryAst, ctx: &BuildContext) -> Result<Box<dyn Query>> {
     match ast {
         QueryAst::MatchAll => Ok(Box::new(AllQuery)),
-        QueryAst::Term {
-            field,
-            text,
-            phrase,
-        } => build_term(&ctx.schema.resolve(field), text, *phrase, ctx),
-        QueryAst::Bool {
-            must,
-            should,
-            must_not,
-        } => {
+        QueryAst::Term(t) => build_term(&ctx.schema.resolve(&t.field), &t.text, false, ctx),
+        QueryAst::Phrase(p) => build_term(&ctx.schema.resolve(&p.field), &p.text, true, ctx),
+        QueryAst::Bool(b) => {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for q in must {
+            for q in &b.must {
                 clauses.push((Occur::Must, build(q, ctx)?));
             }
-            for q in should {
+            for q in &b.should {
                 clauses.push((Occur::Should, build(q, ctx)?));
             }
-            for q in must_not {
+            for q in &b.must_not {
                 clauses.push((Occur::MustNot, build(q, ctx)?));
             }
-            if must.is_empty() && should.is_empty() {
+            if b.must.is_empty() && b.should.is_empty() {
                 // Solr runs a pure-negative query as "all documents minus these".
                 clauses.push((Occur::Must, Box::new(AllQuery)));
             }
             Ok(Box::new(BooleanQuery::new(clauses)))
         }
+        other => Err(QueryError::BadParam(format!(
+            "unsupported query: {other:?}"
+        ))),
     }
 }
 

@@ -6,6 +6,7 @@
 //! `+`/`-` prefixes); the full Lucene, dismax and edismax languages build on the same
 //! pieces.
 
+pub mod ast;
 pub mod build;
 pub mod error;
 pub mod field_list;

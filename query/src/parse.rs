@@ -4,31 +4,8 @@
 
 use crate::{QueryError, Result};
 
-/// A query, independent of both the Solr syntax and tantivy.
-#[derive(Debug, Clone, PartialEq)]
-pub enum QueryAst {
-    /// Every document.
-    MatchAll,
-    /// A value searched in one field (analysed by the field's type when built).
-    Term {
-        /// The Solr field.
-        field: String,
-        /// The value as written (unescaped, unquoted).
-        text: String,
-        /// Written as a quoted phrase.
-        phrase: bool,
-    },
-    /// Boolean combination. With no `must` and no `should`, it matches every document
-    /// minus `must_not`, as Solr treats a pure-negative query.
-    Bool {
-        /// Required clauses.
-        must: Vec<QueryAst>,
-        /// Optional clauses (at least one must match when there is no `must`).
-        should: Vec<QueryAst>,
-        /// Excluded clauses.
-        must_not: Vec<QueryAst>,
-    },
-}
+use crate::ast::BoolQuery;
+pub use crate::ast::QueryAst;
 
 /// The default boolean operator (`q.op`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,11 +44,12 @@ pub fn parse(query: &str, df: &str, op: DefaultOperator) -> Result<QueryAst> {
     if must.is_empty() && should.is_empty() && must_not.is_empty() {
         return Err(syntax("empty query"));
     }
-    Ok(QueryAst::Bool {
+    Ok(QueryAst::Bool(BoolQuery {
         must,
         should,
         must_not,
-    })
+        ..BoolQuery::default()
+    }))
 }
 
 fn parse_clause(body: &str, df: &str) -> Result<QueryAst, String> {
@@ -85,19 +63,9 @@ fn parse_clause(body: &str, df: &str) -> Result<QueryAst, String> {
     if value.is_empty() {
         return Err(format!("missing value for field {field}"));
     }
-    let (text, phrase) = match value.strip_prefix('"') {
-        Some(rest) => (
-            rest.strip_suffix('"')
-                .ok_or("unterminated quote")?
-                .to_string(),
-            true,
-        ),
-        None => (unescape(value), false),
-    };
-    Ok(QueryAst::Term {
-        field: field.to_string(),
-        text,
-        phrase,
+    Ok(match value.strip_prefix('"') {
+        Some(rest) => QueryAst::phrase(field, rest.strip_suffix('"').ok_or("unterminated quote")?),
+        None => QueryAst::term(field, unescape(value)),
     })
 }
 
@@ -172,40 +140,30 @@ fn split_clauses(query: &str) -> Result<Vec<String>, String> {
 mod tests {
     use super::*;
 
-    fn term(field: &str, text: &str, phrase: bool) -> QueryAst {
-        QueryAst::Term {
-            field: field.into(),
-            text: text.into(),
-            phrase,
-        }
-    }
-
     #[test]
     fn parses_the_clauses_ckan_sends_first() {
         let and = DefaultOperator::And;
         assert_eq!(parse("*:*", "text", and).unwrap(), QueryAst::MatchAll);
         assert_eq!(
             parse("+capacity:public", "text", and).unwrap(),
-            term("capacity", "public", false)
+            QueryAst::term("capacity", "public")
         );
         assert_eq!(
             parse("+site_id:\"default\" +entity_type:package", "text", and).unwrap(),
-            QueryAst::Bool {
+            QueryAst::Bool(BoolQuery {
                 must: vec![
-                    term("site_id", "default", true),
-                    term("entity_type", "package", false)
+                    QueryAst::phrase("site_id", "default"),
+                    QueryAst::term("entity_type", "package")
                 ],
-                should: vec![],
-                must_not: vec![]
-            }
+                ..BoolQuery::default()
+            })
         );
         assert_eq!(
             parse("-dataset_type:harvest", "text", and).unwrap(),
-            QueryAst::Bool {
-                must: vec![],
-                should: vec![],
-                must_not: vec![term("dataset_type", "harvest", false)]
-            }
+            QueryAst::Bool(BoolQuery {
+                must_not: vec![QueryAst::term("dataset_type", "harvest")],
+                ..BoolQuery::default()
+            })
         );
         assert!(parse("title:\"open", "text", and).is_err());
         assert!(parse("   ", "text", and).is_err());
