@@ -9,11 +9,13 @@
 pub mod ast;
 pub mod build;
 pub mod error;
+pub mod facet;
 pub mod field_list;
 pub mod params;
 pub mod parse;
 pub mod search;
 
 pub use error::{QueryError, Result};
+pub use params::SearchRequest;
 pub use params::SolrParams;
-pub use search::{search, SearchRequest, SearchResult};
+pub use search::{search, SearchResult};

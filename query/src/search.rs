@@ -8,64 +8,9 @@ use tantivy::query::{BooleanQuery, Occur, Query};
 use tantivy::{Searcher, TantivyDocument};
 
 use crate::build::{build, BuildContext};
-use crate::field_list::FieldList;
-use crate::params::SolrParams;
+use crate::params::SearchRequest;
 use crate::parse::{parse, DefaultOperator};
 use crate::{QueryError, Result};
-
-/// Most rows one request may ask for: far above any real client (CKAN asks for the whole
-/// catalogue's ids at once) but bounded so a typo cannot exhaust memory.
-pub const MAX_ROWS: usize = 10_000_000;
-
-/// A typed, validated search request.
-#[derive(Debug, Clone)]
-pub struct SearchRequest {
-    /// The main query.
-    pub q: String,
-    /// Filter queries, all required; they do not change scores.
-    pub fq: Vec<String>,
-    /// Fields to return.
-    pub fl: FieldList,
-    /// Offset of the first document returned.
-    pub start: usize,
-    /// Page size.
-    pub rows: usize,
-    /// Default field.
-    pub df: String,
-    /// Default operator.
-    pub op: DefaultOperator,
-}
-
-impl TryFrom<&SolrParams> for SearchRequest {
-    type Error = QueryError;
-
-    fn try_from(params: &SolrParams) -> Result<Self> {
-        let op = match params.get("q.op").map(str::trim) {
-            None | Some("") | Some("OR") => DefaultOperator::Or,
-            Some("AND") => DefaultOperator::And,
-            Some(other) => return Err(QueryError::BadParam(format!("Invalid q.op: {other}"))),
-        };
-        let rows = params.get_usize("rows", 10)?;
-        if rows > MAX_ROWS {
-            return Err(QueryError::BadParam(format!(
-                "rows must be at most {MAX_ROWS}"
-            )));
-        }
-        Ok(Self {
-            q: params.get("q").unwrap_or("*:*").to_string(),
-            fq: params
-                .get_all("fq")
-                .filter(|f| !f.trim().is_empty())
-                .map(str::to_string)
-                .collect(),
-            fl: FieldList::parse(params.get_all("fl")),
-            start: params.get_usize("start", 0)?,
-            rows,
-            df: params.get("df").unwrap_or("text").to_string(),
-            op,
-        })
-    }
-}
 
 /// A page of results, before any wire format.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,17 +33,18 @@ pub fn search(
         schema,
         tokenizers: searcher.index().tokenizers(),
     };
-    let q = if request.q.trim().is_empty() {
-        "*:*"
-    } else {
-        request.q.as_str()
+    let q = match request.q.as_deref().map(str::trim) {
+        None | Some("") => "*:*",
+        Some(q) => q,
     };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(
-        Occur::Must,
-        build(&parse(q, &request.df, request.op)?, &ctx)?,
-    )];
+    let op = match request.op {
+        crate::ast::TokenOperator::And => DefaultOperator::And,
+        crate::ast::TokenOperator::Or => DefaultOperator::Or,
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        vec![(Occur::Must, build(&parse(q, &request.df, op)?, &ctx)?)];
     for fq in &request.fq {
-        let filter = build(&parse(fq, &request.df, request.op)?, &ctx)?;
+        let filter = build(&parse(fq, &request.df, op)?, &ctx)?;
         clauses.push((
             Occur::Must,
             Box::new(tantivy::query::ConstScoreQuery::new(filter, 0.0)),

@@ -54,7 +54,7 @@ async fn select(
         });
     }
     let params = SolrParams::new(pairs);
-    let request = SearchRequest::try_from(&params)?;
+    let request = SearchRequest::from_params(&params, chrono::Utc::now().timestamp_millis())?;
     let generation = state.live.get().ok_or_else(ApiError::unavailable)?;
     let schema = state.schema.clone();
     // Searching is CPU work: keep it off the reactor.

@@ -1,4 +1,12 @@
-//! Solr request parameters as received: a multi-map (`fq` and `facet.field` repeat).
+//! Solr request parameters: the raw multi-map as received ([`SolrParams`]), and its typed
+//! form ([`SearchRequest`]) with local params, sort and facet specs.
+
+pub mod local_params;
+pub mod request;
+pub mod sort;
+
+pub use request::{DefType, SearchRequest, MAX_ROWS};
+pub use sort::{SortKey, SortSpec};
 
 /// Parameters in the order received; repeated keys keep every value.
 #[derive(Debug, Clone, Default, PartialEq)]
