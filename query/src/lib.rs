@@ -8,6 +8,7 @@
 
 pub mod ast;
 pub mod build;
+pub mod date_math;
 pub mod error;
 pub mod facet;
 pub mod field_list;
@@ -18,4 +19,4 @@ pub mod search;
 pub use error::{QueryError, Result};
 pub use params::SearchRequest;
 pub use params::SolrParams;
-pub use search::{search, SearchResult};
+pub use search::{hit_fields, search, Hit, SearchResult};

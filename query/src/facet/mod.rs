@@ -1,5 +1,27 @@
 //! Facets: what a request asks for (`facet.field`, `facet.query` and their per-field
 //! overrides) and the counts it gets back.
+//!
+//! [`compute`] answers a [`FacetRequest`] as Solr 9's `facet.field` (`fc` method) and
+//! `facet.query` would: string fields from their fast columns, analysed fields from their
+//! indexed tokens, dates and numbers from their numeric columns; match-all counts are
+//! cached per commit ([`FacetCache`]).
+
+mod cache;
+mod column;
+mod compute;
+mod docset;
+mod merge;
+mod numeric;
+mod source;
+mod string_column;
+mod table;
+mod text_terms;
+
+#[cfg(test)]
+mod tests;
+
+pub use cache::FacetCache;
+pub use compute::{compute, compute_with_cache, FacetInput};
 
 /// How facet values are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,218 @@
+//! Which field counts can be reused: those over *every* live document (the catalogue home
+//! page, `q=*:*` without filters, or filters that match everything) depend only on the
+//! index's segments, so they are computed once per commit and kept in a small LRU cache.
+//!
+//! The key is the searcher's segments with their delete opstamps, not its generation id:
+//! generation ids restart at 0 for every index (two generations on disk, or two test
+//! indexes, share ids), while segment ids are random UUIDs and the delete opstamp changes
+//! whenever deletes are committed. A new commit therefore changes the key, and stale
+//! entries simply age out.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+use tantivy::index::SegmentId;
+use tantivy::Searcher;
+
+use super::table::FieldTable;
+
+/// Entries kept by [`FacetCache::global`].
+pub const DEFAULT_MAX_ENTRIES: usize = 256;
+/// Facet values kept in total by [`FacetCache::global`] (bounds memory when a client facets
+/// a large text field such as `text`).
+pub const DEFAULT_MAX_VALUES: usize = 2_000_000;
+
+/// The segments (and their delete opstamps) a searcher sees.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SegmentsKey(Arc<Vec<(SegmentId, Option<u64>)>>);
+
+impl SegmentsKey {
+    /// The key of `searcher`'s point-in-time view.
+    pub fn of(searcher: &Searcher) -> Self {
+        Self(Arc::new(
+            searcher
+                .generation()
+                .segments()
+                .iter()
+                .map(|(id, opstamp)| (*id, *opstamp))
+                .collect(),
+        ))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Key {
+    segments: SegmentsKey,
+    field: String,
+}
+
+struct Entry {
+    table: Arc<FieldTable>,
+    last_used: u64,
+}
+
+#[derive(Default)]
+struct Inner {
+    entries: HashMap<Key, Entry>,
+    tick: u64,
+    values: usize,
+}
+
+/// A bounded LRU cache of match-all field counts.
+pub struct FacetCache {
+    inner: Mutex<Inner>,
+    max_entries: usize,
+    max_values: usize,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+impl FacetCache {
+    /// An empty cache holding at most `max_entries` tables and `max_values` values in all.
+    pub fn new(max_entries: usize, max_values: usize) -> Self {
+        Self {
+            inner: Mutex::new(Inner::default()),
+            max_entries,
+            max_values,
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// The process-wide cache [`super::compute`] uses.
+    pub fn global() -> &'static FacetCache {
+        static GLOBAL: OnceLock<FacetCache> = OnceLock::new();
+        GLOBAL.get_or_init(|| FacetCache::new(DEFAULT_MAX_ENTRIES, DEFAULT_MAX_VALUES))
+    }
+
+    /// The table for `field` over all documents of `segments`, if cached (and holding a
+    /// missing count when `need_missing`).
+    pub fn get(
+        &self,
+        segments: &SegmentsKey,
+        field: &str,
+        need_missing: bool,
+    ) -> Option<Arc<FieldTable>> {
+        let key = Key {
+            segments: segments.clone(),
+            field: field.to_string(),
+        };
+        let mut inner = self.lock();
+        inner.tick += 1;
+        let tick = inner.tick;
+        let found = inner
+            .entries
+            .get_mut(&key)
+            .filter(|e| !need_missing || e.table.missing.is_some())
+            .map(|e| {
+                e.last_used = tick;
+                Arc::clone(&e.table)
+            });
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Stores the table for `field` over all documents of `segments`, evicting the least
+    /// recently used tables beyond the bounds. A table larger than the value budget is not
+    /// kept.
+    pub fn insert(&self, segments: &SegmentsKey, field: &str, table: Arc<FieldTable>) {
+        let size = table.values.len();
+        if size > self.max_values || self.max_entries == 0 {
+            return;
+        }
+        let key = Key {
+            segments: segments.clone(),
+            field: field.to_string(),
+        };
+        let mut inner = self.lock();
+        inner.tick += 1;
+        let tick = inner.tick;
+        if let Some(old) = inner.entries.insert(
+            key,
+            Entry {
+                table,
+                last_used: tick,
+            },
+        ) {
+            inner.values -= old.table.values.len();
+        }
+        inner.values += size;
+        while inner.entries.len() > self.max_entries || inner.values > self.max_values {
+            let Some(oldest) = inner
+                .entries
+                .iter()
+                .min_by_key(|(_, e)| e.last_used)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some(old) = inner.entries.remove(&oldest) {
+                inner.values -= old.table.values.len();
+            }
+        }
+    }
+
+    /// `(hits, misses)` since the cache was made.
+    pub fn stats(&self) -> (u64, u64) {
+        (
+            self.hits.load(Ordering::Relaxed),
+            self.misses.load(Ordering::Relaxed),
+        )
+    }
+
+    /// The number of tables held.
+    pub fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    /// Whether no table is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves a consistent map (every mutation is one
+        // insert or remove), so a poisoned lock is still usable.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(n: usize) -> Arc<FieldTable> {
+        Arc::new(FieldTable {
+            values: (0..n).map(|i| (i.to_string(), 1)).collect(),
+            missing: None,
+        })
+    }
+
+    fn key(n: u128) -> SegmentsKey {
+        let id = SegmentId::from_uuid_string(&format!("{n:032x}")).expect("uuid");
+        SegmentsKey(Arc::new(vec![(id, None)]))
+    }
+
+    #[test]
+    fn evicts_least_recently_used_and_respects_the_value_budget() {
+        let cache = FacetCache::new(2, 10);
+        cache.insert(&key(1), "tags", table(3));
+        cache.insert(&key(1), "groups", table(3));
+        assert!(cache.get(&key(1), "tags", false).is_some()); // tags now most recent
+        cache.insert(&key(2), "tags", table(3));
+        assert!(cache.get(&key(1), "groups", false).is_none());
+        assert!(cache.get(&key(1), "tags", false).is_some());
+        assert!(cache.get(&key(1), "tags", true).is_none()); // no missing count stored
+        cache.insert(&key(3), "res_format", table(11)); // over budget: not kept
+        assert!(cache.get(&key(3), "res_format", false).is_none());
+        cache.insert(&key(3), "license_id", table(9)); // evicts until ≤ 10 values
+        assert_eq!(cache.len(), 1);
+        assert_eq!(cache.stats(), (2, 3));
+    }
+}

@@ -1,0 +1,89 @@
+//! Which tantivy queries does a request run? `q` (or `q.alt`, or every document) through
+//! the request's parser, each `fq` through the standard parser with its `{!tag=…}`, all
+//! built against CKAN's schema with one `NOW`, so `q` and every `fq` agree on date math.
+
+use ckan_search_indexer::schema::CkanSchema;
+use tantivy::query::Query;
+use tantivy::Searcher;
+
+use crate::ast::QueryAst;
+use crate::build::{build, BuildContext};
+use crate::facet::{compute, FacetCounts, FacetInput, FacetRequest};
+use crate::params::SearchRequest;
+use crate::parse::{parse_filter, parse_query, ParseOptions};
+use crate::Result;
+
+/// The queries of one request.
+pub(crate) struct Compiled {
+    /// `q`: what is scored.
+    pub main: Box<dyn Query>,
+    /// Each `fq` with its tags: required, not scored.
+    pub filters: Vec<(Vec<String>, Box<dyn Query>)>,
+}
+
+/// Parses and builds `q` and every `fq`.
+pub(crate) fn compile(
+    searcher: &Searcher,
+    schema: &CkanSchema,
+    request: &SearchRequest,
+) -> Result<Compiled> {
+    let ctx = context(searcher, schema, request)?;
+    let standard = ParseOptions::standard(&request.df, request.op);
+    // A blank `q` falls back to `q.alt` (standard syntax), else to every document.
+    let main_ast = match non_blank(request.q.as_deref()) {
+        Some(q) => parse_query(q, &ParseOptions::from_request(request)?)?,
+        None => match non_blank(request.q_alt.as_deref()) {
+            Some(alt) => parse_query(alt, &standard)?,
+            None => QueryAst::MatchAll,
+        },
+    };
+    let main = build(&main_ast, &ctx)?;
+    let mut filters = Vec::with_capacity(request.fq.len());
+    for fq in &request.fq {
+        let filter = parse_filter(fq, &standard)?;
+        filters.push((filter.tags, build(&filter.query, &ctx)?));
+    }
+    Ok(Compiled { main, filters })
+}
+
+/// Facet counts over the compiled queries, when the request asks for them: `q` and every
+/// `fq` (with its tags, for `{!ex=…}`), `facet.query` texts through the standard parser.
+pub(crate) fn facets(
+    searcher: &Searcher,
+    schema: &CkanSchema,
+    request: &SearchRequest,
+    compiled: &Compiled,
+    facet: &FacetRequest,
+) -> Result<FacetCounts> {
+    let ctx = context(searcher, schema, request)?;
+    let standard = ParseOptions::standard(&request.df, request.op);
+    let facet_query =
+        |text: &str| -> Result<Box<dyn Query>> { build(&parse_query(text, &standard)?, &ctx) };
+    let input = FacetInput {
+        searcher,
+        schema,
+        main: compiled.main.as_ref(),
+        filters: &compiled.filters,
+        facet_query: &facet_query,
+    };
+    compute(&input, facet)
+}
+
+/// The build context of a request: its `NOW` and `TZ`, fixed once for `q`, every `fq`
+/// and every `facet.query`.
+fn context<'a>(
+    searcher: &'a Searcher,
+    schema: &'a CkanSchema,
+    request: &SearchRequest,
+) -> Result<BuildContext<'a>> {
+    BuildContext::new(
+        schema,
+        searcher.index().tokenizers(),
+        request.now_ms,
+        request.tz.as_deref(),
+    )
+}
+
+fn non_blank(text: Option<&str>) -> Option<&str> {
+    text.filter(|t| !t.trim().is_empty())
+}
