@@ -253,3 +253,159 @@ fn generator_and_indexer_agree_on_datagovuk_extras_fields() {
         .collect();
     assert_eq!(generator, indexer);
 }
+
+/// CKAN's `get_all_entity_ids`: every id at once. Past 1,000 rows the answer is streamed;
+/// it must still be one well-formed Solr response with every id exactly once.
+#[test]
+fn all_ids_at_once_stream_as_one_response() {
+    let f = fixture();
+    let rows = f.packages.len().to_string();
+    let (status, body) = f.server.select(&[
+        ("q", "*:*"),
+        ("fq", "+site_id:\"default\" +state:active "),
+        ("rows", &rows),
+        ("fl", "id"),
+    ]);
+    assert_eq!(status, 200);
+    let docs = body["response"]["docs"].as_array().unwrap();
+    let active: std::collections::BTreeSet<&str> = f
+        .packages
+        .iter()
+        .filter(|p| str_of(p, "state") == "active")
+        .map(|p| str_of(p, "id"))
+        .collect();
+    assert_eq!(body["response"]["numFound"], active.len() as u64);
+    let got: std::collections::BTreeSet<&str> =
+        docs.iter().map(|d| d["id"].as_str().unwrap()).collect();
+    assert_eq!(docs.len(), active.len());
+    assert_eq!(got, active);
+    assert!(docs.iter().all(|d| d.as_object().unwrap().len() == 1));
+}
+
+/// Every error is Solr's 400 body, with the message CKAN pattern-matches where it does.
+#[test]
+fn errors_have_solr_shape_and_texts() {
+    let f = fixture();
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (
+            &[("q", "*:*"), ("sort", "metadata_modified")],
+            "Can't determine a Sort Order (asc or desc) in sort spec",
+        ),
+        (&[("q", "title:(open")], "Cannot parse"),
+        (
+            &[("q", "metadata_modified:[yesterday TO *]")],
+            "Invalid Date",
+        ),
+        (&[("q", "{!nosuch}x")], "Unknown query parser 'nosuch'"),
+        (
+            &[("q", "*:*"), ("sort", "tags asc")],
+            "can not sort on multivalued field: tags",
+        ),
+        (&[("q", "*:*"), ("rows", "-1")], "rows"),
+        (
+            &[("q", "*:*"), ("cursorMark", "*"), ("sort", "name asc")],
+            "uniqueKey",
+        ),
+        (&[("q", "*:*"), ("TZ", "Mars/Olympus")], "TZ"),
+    ];
+    for (params, needle) in cases {
+        let (status, body) = f.server.select(params);
+        assert_eq!(status, 400, "{params:?}: {body}");
+        assert_eq!(body["responseHeader"]["status"], 400);
+        assert_eq!(body["error"]["code"], 400);
+        let msg = body["error"]["msg"].as_str().unwrap();
+        assert!(msg.contains(needle), "{params:?}: {msg}");
+    }
+}
+
+/// The whole request path never panics or 500s on junk: a bounded random run over HTTP.
+#[test]
+fn random_requests_get_200_or_400() {
+    let f = fixture();
+    let pieces = [
+        "title:",
+        "\"",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        "*",
+        "?",
+        "~",
+        "^",
+        "2",
+        "AND",
+        "OR",
+        "NOT",
+        "-",
+        "+",
+        "!",
+        "&&",
+        "||",
+        ":",
+        "\\",
+        "/",
+        "NOW",
+        "-7DAY",
+        "/DAY",
+        " TO ",
+        "{!frange l=0}",
+        "{!bool must=",
+        "div(",
+        ",",
+        "extras_x:",
+        "metadata_modified:",
+        "é",
+        "\u{1F600}",
+        " ",
+        "name",
+        "_query_:",
+        "\u{0}",
+        "'",
+        "=",
+    ];
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let params = [
+        "q",
+        "fq",
+        "sort",
+        "fl",
+        "defType",
+        "mm",
+        "qf",
+        "facet.field",
+        "rows",
+        "start",
+        "TZ",
+        "NOW",
+        "bf",
+    ];
+    for _ in 0..400 {
+        let mut pairs = Vec::new();
+        for _ in 0..(next() % 4 + 1) {
+            let key = params[(next() % params.len() as u64) as usize];
+            let value: String = (0..(next() % 8))
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            pairs.push((key.to_string(), value));
+        }
+        pairs.push(("facet".into(), "true".into()));
+        let refs: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let (status, body) = f.server.select(&refs);
+        assert!(
+            status == 200 || status == 400,
+            "{refs:?} → {status}: {body}"
+        );
+    }
+}

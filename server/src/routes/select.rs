@@ -60,18 +60,14 @@ async fn select(
     let generation = state.live.get().ok_or_else(ApiError::unavailable)?;
     let schema = state.schema.clone();
     // Searching is CPU work: keep it off the reactor.
-    let (result, docs) = tokio::task::spawn_blocking(move || {
-        let searcher = generation.searcher();
+    let searcher = generation.searcher();
+    let (result, request, searcher) = tokio::task::spawn_blocking(move || {
         let result = search(&searcher, &schema, &request)?;
-        let docs = result
-            .hits
-            .iter()
-            .map(|hit| hit_fields(&searcher, &schema, &request.fl, hit))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok::<_, ckan_search_query::QueryError>((result, docs))
+        Ok::<_, ckan_search_query::QueryError>((result, request, searcher))
     })
     .await
     .map_err(|e| ApiError::internal(e.to_string()))??;
+
     let mut response = Map::new();
     response.insert("numFound".into(), json!(result.num_found));
     response.insert("start".into(), json!(result.start));
@@ -79,10 +75,7 @@ async fn select(
         response.insert("maxScore".into(), score_value(max_score));
     }
     response.insert("numFoundExact".into(), json!(true));
-    response.insert(
-        "docs".into(),
-        Value::Array(docs.into_iter().map(Value::Object).collect()),
-    );
+    response.insert("docs".into(), Value::Array(Vec::new()));
     let mut body = json!({
         "responseHeader": {
             "status": 0,
@@ -93,14 +86,98 @@ async fn select(
     });
     if let Some(body) = body.as_object_mut() {
         // Solr's order: the cursor (QueryComponent), then facets (FacetComponent).
-        if let Some(mark) = result.next_cursor_mark {
-            body.insert("nextCursorMark".into(), Value::String(mark));
+        if let Some(mark) = &result.next_cursor_mark {
+            body.insert("nextCursorMark".into(), Value::String(mark.clone()));
         }
         if let Some(facets) = &result.facets {
             body.insert("facet_counts".into(), facet_counts(facets));
         }
     }
-    Ok(Json(body).into_response())
+    if result.hits.len() <= STREAM_ABOVE {
+        let docs = tokio::task::spawn_blocking(move || {
+            result
+                .hits
+                .iter()
+                .map(|hit| {
+                    hit_fields(&searcher, &state.schema, &request.fl, hit).map(Value::Object)
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .await
+        .map_err(|e| ApiError::internal(e.to_string()))??;
+        body["response"]["docs"] = Value::Array(docs);
+        return Ok(Json(body).into_response());
+    }
+    Ok(stream_docs(
+        body,
+        result.hits,
+        searcher,
+        state.schema.clone(),
+        request.fl,
+    ))
+}
+
+/// Answers with more documents than this are streamed.
+const STREAM_ABOVE: usize = 1_000;
+
+/// Writes the response with its `docs` produced one at a time, so an answer with every id
+/// of a large catalogue (CKAN's `rows=<all datasets>&fl=id`) never holds all documents in
+/// memory. `body` is the complete response with an empty `docs` array.
+fn stream_docs(
+    body: Value,
+    hits: Vec<ckan_search_query::Hit>,
+    searcher: tantivy::Searcher,
+    schema: std::sync::Arc<ckan_search_indexer::schema::CkanSchema>,
+    fl: ckan_search_query::field_list::FieldList,
+) -> Response {
+    // Split the serialised body at its empty docs array: `…"docs":[` + docs + `]…`.
+    let text = body.to_string();
+    let marker = "\"docs\":[]";
+    let (head, tail) = match text.find(marker) {
+        Some(i) => (
+            text[..i + marker.len() - 1].to_string(),
+            text[i + marker.len() - 1..].to_string(),
+        ),
+        None => return Json(body).into_response(),
+    };
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<bytes::Bytes, std::io::Error>>(8);
+    tokio::task::spawn_blocking(move || {
+        let send = |chunk: String| tx.blocking_send(Ok(bytes::Bytes::from(chunk))).is_ok();
+        if !send(head) {
+            return;
+        }
+        let mut chunk = String::with_capacity(64 * 1024);
+        for (i, hit) in hits.iter().enumerate() {
+            match hit_fields(&searcher, &schema, &fl, hit) {
+                Ok(doc) => {
+                    if i > 0 {
+                        chunk.push(',');
+                    }
+                    chunk.push_str(&Value::Object(doc).to_string());
+                }
+                Err(e) => {
+                    // The status line is gone: abort the body so the client sees a
+                    // broken response rather than a short, well-formed one.
+                    tracing::error!(error = %e, "reading a document while streaming");
+                    let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+                    return;
+                }
+            }
+            if chunk.len() >= 60 * 1024 && !send(std::mem::take(&mut chunk)) {
+                return; // the client went away
+            }
+        }
+        chunk.push_str(&tail);
+        send(chunk);
+    });
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    });
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        axum::body::Body::from_stream(stream),
+    )
+        .into_response()
 }
 
 /// `facet_counts` as Solr writes it with `json.nl=flat`: each field a flat
