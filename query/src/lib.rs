@@ -2,9 +2,19 @@
 //! query against CKAN's schema → a format-agnostic result (documents as stored fields,
 //! `numFound`). The HTTP layer (`ckan-search-server`) renders it in Solr's JSON.
 //!
-//! This first version understands `*:*` and `field:value` / `field:"value"` clauses (with
-//! `+`/`-` prefixes); the full Lucene, dismax and edismax languages build on the same
-//! pieces.
+//! ```text
+//! SolrParams ─params→ SearchRequest ─parse→ QueryAst ─build→ tantivy Query ─search→ SearchResult
+//!                                                                  └─facet→ FacetCounts
+//! ```
+//!
+//! - [`params`]: the raw multi-map, local params, sort and facet specs, typed and checked.
+//! - [`parse`]: the standard (Lucene classic), dismax and edismax parsers, local params
+//!   (`{!frange}`, `{!bool}`, `{!field}`, `{!terms}`, …), `mm`, function expressions. No
+//!   tantivy types, so it is fuzzed on its own.
+//! - [`ast`]: what a query means, independent of syntax and of tantivy.
+//! - [`build`]: AST → tantivy, per CKAN's schema (analysis, typing, [`date_math`]).
+//! - [`search`]: one request on one searcher: filters, sort, paging, `cursorMark`, `fl`.
+//! - [`facet`]: `facet.field` / `facet.query` counts, cached per commit for match-all.
 
 pub mod ast;
 pub mod build;
