@@ -14,6 +14,18 @@ use crate::parse::field_boosts::parse_field_boosts;
 use crate::parse::lucene::text::discard_escape_char;
 use crate::Result;
 
+/// dismax and edismax with a blank `q`: `q.alt` in the standard syntax, if given.
+pub(crate) fn alt_query(
+    q_alt: Option<&str>,
+    base: &ParseOptions,
+    depth: usize,
+) -> Result<Option<QueryAst>> {
+    match q_alt {
+        Some(alt) => local::parse_sub(alt, "lucene", base, depth),
+        None => Ok(None),
+    }
+}
+
 /// Parses `text` as dismax. A blank text is `q_alt` (standard syntax) when given, else
 /// no query.
 pub(crate) fn parse(
@@ -25,11 +37,8 @@ pub(crate) fn parse(
 ) -> Result<Option<QueryAst>> {
     let mut should = Vec::new();
     let main = if is_blank(text) {
-        match q_alt {
-            Some(alt) => match local::parse_sub(alt, "lucene", base, depth)? {
-                Some(alt) => alt,
-                None => return Ok(None),
-            },
+        match alt_query(q_alt, base, depth)? {
+            Some(alt) => alt,
             None => return Ok(None),
         }
     } else {

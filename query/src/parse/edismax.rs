@@ -33,11 +33,8 @@ pub(crate) fn parse(
 ) -> Result<Option<QueryAst>> {
     let mut should = Vec::new();
     let main = if is_blank(text) {
-        match q_alt {
-            Some(alt) => match local::parse_sub(alt, "lucene", base, depth)? {
-                Some(alt) => alt,
-                None => return Ok(None),
-            },
+        match super::dismax::alt_query(q_alt, base, depth)? {
+            Some(alt) => alt,
             None => return Ok(None),
         }
     } else {
