@@ -6,6 +6,8 @@ pub mod error;
 pub mod live;
 pub mod routes;
 pub mod state;
+pub mod update;
+pub mod writer;
 
 pub use routes::app;
 pub use state::AppState;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use ckan_search_indexer::schema::CkanSchema;
 
 use crate::live::LiveIndex;
+use crate::writer::LiveWriter;
 
 /// Shared state: cheap to clone (everything is behind `Arc`).
 #[derive(Clone)]
@@ -15,4 +16,6 @@ pub struct AppState {
     pub schema: Arc<CkanSchema>,
     /// The Solr core name in URLs (`/solr/<core>/select`).
     pub core: Arc<str>,
+    /// The writer `/update` feeds.
+    pub writer: LiveWriter,
 }

@@ -10,6 +10,7 @@ use ckan_search_indexer::analysis::AnalysisConfig;
 use ckan_search_indexer::generation::GenerationStore;
 use ckan_search_indexer::schema::CkanSchema;
 use ckan_search_server::live::LiveIndex;
+use ckan_search_server::writer::{LiveWriter, WriterConfig};
 use ckan_search_server::AppState;
 use serde_json::Value;
 
@@ -28,10 +29,12 @@ impl TestServer {
     pub fn start(data_dir: &Path) -> Self {
         let store = open_store(data_dir);
         let live = LiveIndex::open(store).expect("open live index");
+        let schema = Arc::new(CkanSchema::new());
         let state = AppState {
             live: live.clone(),
-            schema: Arc::new(CkanSchema::new()),
+            schema: schema.clone(),
             core: "ckan".into(),
+            writer: LiveWriter::start(live.clone(), schema, WriterConfig::default()),
         };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let (addr_tx, addr_rx) = std::sync::mpsc::channel::<SocketAddr>();

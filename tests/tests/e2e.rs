@@ -1,5 +1,6 @@
 //! ckan-search end to end: a real server, real generations, real HTTP.
 
+mod admin; // schema version check, ping, real-time get
 mod queries; // the GOV.UK manual's and Find's queries, counts computed from the JSONL
 mod select; // /solr/ckan/select over the bundled sample: shapes, counts, fl, paging
 mod swap; // a full rebuild under query load: never an empty or partial count

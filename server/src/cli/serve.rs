@@ -14,6 +14,7 @@ use clap::Args;
 use super::{sample_source, IndexArgs};
 use crate::live::LiveIndex;
 use crate::state::AppState;
+use crate::writer::{LiveWriter, WriterConfig};
 
 /// Options of `serve`.
 #[derive(Debug, Args)]
@@ -50,10 +51,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         tracing::info!(%summary, "sample indexed");
     }
     let live = LiveIndex::open(store)?;
+    let schema = Arc::new(CkanSchema::new());
     let state = AppState {
         live: live.clone(),
-        schema: Arc::new(CkanSchema::new()),
+        schema: schema.clone(),
         core: args.core.clone().into(),
+        writer: LiveWriter::start(live.clone(), schema, WriterConfig::default()),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
