@@ -4,3 +4,4 @@ mod admin; // schema version check, ping, real-time get
 mod queries; // the GOV.UK manual's and Find's queries, counts computed from the JSONL
 mod select; // /solr/ckan/select over the bundled sample: shapes, counts, fl, paging
 mod swap; // a full rebuild under query load: never an empty or partial count
+mod update; // /update: JSON and XML adds, deletes, commits; a failed request changes nothing

@@ -3,10 +3,10 @@
 
 mod schema_ping;
 mod select;
-// mod update; (enabled once update::parse_body lands)
+mod update;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::state::AppState;
@@ -21,6 +21,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/solr/{core}/select", get(select::get).post(select::post))
         .route("/solr/{core}/select/", get(select::get).post(select::post))
+        .route("/solr/{core}/update", post(update::update))
+        .route("/solr/{core}/update/", post(update::update))
         .route("/solr/{core}/schema", get(schema_ping::schema_xml))
         .route("/solr/{core}/admin/file", get(schema_ping::schema_xml))
         .route("/solr/{core}/admin/file/", get(schema_ping::schema_xml))

@@ -15,7 +15,9 @@ use crate::update::{parse_body, UpdateCommand};
 use crate::writer::{Visibility, WriteError};
 
 fn flag(params: &[(String, String)], key: &str) -> bool {
-    params.iter().any(|(k, v)| k == key && v.trim().eq_ignore_ascii_case("true"))
+    params
+        .iter()
+        .any(|(k, v)| k == key && v.trim().eq_ignore_ascii_case("true"))
 }
 
 /// The handler.
@@ -36,8 +38,11 @@ pub async fn update(
     let content_type = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    let mut commands = parse_body(content_type, &body).map_err(|e| ApiError::bad_request(e.to_string()))?;
-    let no_overwrite = params.iter().any(|(k, v)| k == "overwrite" && v.trim().eq_ignore_ascii_case("false"));
+    let mut commands =
+        parse_body(content_type, &body).map_err(|e| ApiError::bad_request(e.to_string()))?;
+    let no_overwrite = params
+        .iter()
+        .any(|(k, v)| k == "overwrite" && v.trim().eq_ignore_ascii_case("false"));
     if no_overwrite {
         for command in &mut commands {
             if let UpdateCommand::Add { overwrite, .. } = command {
@@ -50,10 +55,14 @@ pub async fn update(
     } else {
         Visibility::Soon
     };
-    state.writer.apply(commands, visibility).await.map_err(|e| match e {
-        WriteError::BadRequest(msg) => ApiError::bad_request(msg),
-        WriteError::Internal(msg) => ApiError::internal(msg),
-    })?;
+    state
+        .writer
+        .apply(commands, visibility)
+        .await
+        .map_err(|e| match e {
+            WriteError::BadRequest(msg) => ApiError::bad_request(msg),
+            WriteError::Internal(msg) => ApiError::internal(msg),
+        })?;
     Ok(Json(json!({
         "responseHeader": {"status": 0, "QTime": started.elapsed().as_millis() as u64}
     })))

@@ -1,0 +1,207 @@
+//! `/solr/ckan/update` as CKAN and pysolr use it: JSON and XML adds, deletes by query and
+//! id, commits; a failed request changes nothing.
+
+use std::time::{Duration, Instant};
+
+use ckan_search_indexer::rebuild::{full_rebuild, NoProgress, RebuildOptions};
+use ckan_search_indexer::source::JsonlSource;
+use ckan_search_tests::{open_store, TestServer};
+use serde_json::{json, Value};
+
+fn server() -> (TestServer, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open_store(dir.path());
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "").unwrap();
+    full_rebuild(
+        &store,
+        &JsonlSource::file(&empty),
+        &RebuildOptions::default(),
+        &NoProgress,
+    )
+    .unwrap();
+    (TestServer::start(dir.path()), dir)
+}
+
+fn post(
+    server: &TestServer,
+    query: &str,
+    content_type: &str,
+    body: impl Into<String>,
+) -> (u16, Value) {
+    let response = reqwest::blocking::Client::new()
+        .post(format!("{}/solr/ckan/update/?{query}", server.base))
+        .header("Content-type", content_type)
+        .body(body.into())
+        .send()
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().unwrap_or(Value::Null))
+}
+
+fn count(server: &TestServer, q: &str) -> u64 {
+    let (status, body) = server.select(&[("q", q), ("rows", "0"), ("wt", "json")]);
+    assert_eq!(status, 200, "{body}");
+    body["response"]["numFound"].as_u64().unwrap()
+}
+
+const JSON: &str = "application/json; charset=utf-8";
+const XML: &str = "text/xml; charset=utf-8";
+
+/// The exact request CKAN 2.12 sent for `ds1` (ckan-as-client.md K3).
+fn ckan_ds1_body() -> String {
+    let fixture: Value = serde_json::from_str(include_str!(
+        "../../indexer/tests/fixtures/ckan212_k3_ds1_update.json"
+    ))
+    .unwrap();
+    fixture["body"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn ckan_json_add_with_commit_is_visible_on_return_and_round_trips() {
+    let (server, _dir) = server();
+    let body = ckan_ds1_body();
+    let sent: Vec<Value> = serde_json::from_str(&body).unwrap();
+    let (status, response) = post(&server, "commit=true", JSON, body);
+    assert_eq!(status, 200, "{response}");
+    assert_eq!(response["responseHeader"]["status"], 0);
+    // K7: what package_show then asks.
+    let (_, got) = server.select(&[
+        ("q", "name:\"ds1\" OR id:\"ds1\""),
+        ("fq", "+site_id:\"default\" +entity_type:package"),
+        ("rows", "1"),
+        ("wt", "json"),
+    ]);
+    assert_eq!(got["response"]["numFound"], 1);
+    let doc = &got["response"]["docs"][0];
+    assert_eq!(doc["validated_data_dict"], sent[0]["validated_data_dict"]);
+    assert_eq!(doc["metadata_modified"], "2026-11-25T13:54:37.966Z");
+    assert_eq!(doc["res_description"], json!(["the csv"]));
+    assert_eq!(count(&server, "tags:climate"), 1);
+    assert_eq!(count(&server, "spatial_coverage:Europe"), 1);
+
+    // Re-adding replaces by index_id.
+    let mut changed = sent.clone();
+    changed[0]["title"] = json!("Climate Data Renamed");
+    let (status, _) = post(
+        &server,
+        "commit=true",
+        JSON,
+        serde_json::to_string(&changed).unwrap(),
+    );
+    assert_eq!(status, 200);
+    assert_eq!(count(&server, "*:*"), 1);
+    assert_eq!(count(&server, "title:renamed"), 1);
+
+    // K4: delete by query, as CKAN sends it.
+    let (status, _) = post(
+        &server,
+        "commit=true",
+        XML,
+        "<delete><query>+entity_type:package AND +(id:\"ds1\" OR name:\"ds1\") AND +site_id:\"default\"</query></delete>",
+    );
+    assert_eq!(status, 200);
+    assert_eq!(count(&server, "*:*"), 0);
+}
+
+fn doc(id: &str, title: &str) -> Value {
+    json!({"index_id": format!("key-{id}"), "id": id, "site_id": "default", "name": id, "title": title,
+           "entity_type": "package", "state": "active", "capacity": "public"})
+}
+
+#[test]
+fn writes_without_commit_become_visible_within_the_soft_commit_interval() {
+    let (server, _dir) = server();
+    let (status, _) = post(&server, "", JSON, json!([doc("a", "Alpha")]).to_string());
+    assert_eq!(status, 200);
+    let started = Instant::now();
+    while count(&server, "id:a") == 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "not visible within the soft-commit interval"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_bad_document_rejects_the_whole_request() {
+    let (server, _dir) = server();
+    let mut bad = doc("b", "Bad");
+    bad["organization"] = json!(["one", "two"]);
+    let (status, body) = post(
+        &server,
+        "commit=true",
+        JSON,
+        json!([doc("good", "Good"), bad]).to_string(),
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(body["error"]["msg"]
+        .as_str()
+        .unwrap()
+        .contains("multiple values encountered for non multiValued field organization"));
+    assert_eq!(
+        count(&server, "*:*"),
+        0,
+        "nothing of a failed request is applied"
+    );
+    let (status, body) = post(
+        &server,
+        "commit=true",
+        XML,
+        "<delete><query>title:(unclosed</query></delete>",
+    );
+    assert_eq!(status, 400, "{body}");
+}
+
+#[test]
+fn pysolr_xml_adds_deletes_by_id_and_commits() {
+    let (server, _dir) = server();
+    let xml = r#"<?xml version="1.0" encoding="utf-8"?><add><doc><field name="index_id">key-x</field><field name="id">x</field><field name="site_id">default</field><field name="name">x</field><field name="title">Fish &amp; chips</field><field name="tags">food</field><field name="tags">uk</field></doc></add>"#;
+    let (status, body) = post(&server, "", XML, xml);
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = post(&server, "commit=true&waitSearcher=false", XML, "<commit />");
+    assert_eq!(status, 200);
+    assert_eq!(count(&server, "tags:uk"), 1);
+    let (_, got) = server.select(&[("q", "id:x"), ("fl", "title,tags")]);
+    assert_eq!(
+        got["response"]["docs"][0],
+        json!({"title": "Fish & chips", "tags": ["food", "uk"]})
+    );
+    let (status, _) = post(
+        &server,
+        "commit=true",
+        XML,
+        "<delete><id>key-x</id></delete>",
+    );
+    assert_eq!(status, 200);
+    assert_eq!(count(&server, "*:*"), 0);
+    // DTDs are refused before anything is applied.
+    let evil = r#"<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><add><doc><field name="id">&x;</field></doc></add>"#;
+    let (status, _) = post(&server, "commit=true", XML, evil);
+    assert_eq!(status, 400);
+}
+
+#[test]
+fn documents_without_a_unique_key_get_one() {
+    // data.gov.uk's organisation documents are sent without index_id.
+    let (server, _dir) = server();
+    let org = json!([{"site_id": "dgu_organisations_2", "id": "org-1", "name": "cabinet-office", "title": "Cabinet Office"}]);
+    let (status, body) = post(&server, "commit=true", JSON, org.to_string());
+    assert_eq!(status, 200, "{body}");
+    let (_, got) = server.select(&[
+        ("q", "*:*"),
+        ("fq", "site_id:dgu_organisations_2"),
+        ("fl", "title,name,index_id"),
+        ("rows", "3000"),
+    ]);
+    assert_eq!(got["response"]["numFound"], 1);
+    assert_eq!(got["response"]["docs"][0]["title"], "Cabinet Office");
+    assert_eq!(
+        got["response"]["docs"][0]["index_id"]
+            .as_str()
+            .unwrap()
+            .len(),
+        36
+    );
+}
