@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod document;
 pub mod error;
 pub mod generation;
+pub mod journal;
 pub mod rebuild;
 pub mod schema;
 pub mod source;

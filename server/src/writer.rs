@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use ckan_search_indexer::document::SolrDocument;
 use ckan_search_indexer::generation::GenerationId;
+use ckan_search_indexer::journal::{self, Journal, JournalEntry};
 use ckan_search_indexer::rebuild::next_version;
 use ckan_search_indexer::schema::{fields, CkanSchema, IndexableDocument};
 use ckan_search_query::ast::TokenOperator;
@@ -80,14 +81,22 @@ impl Default for WriterConfig {
 }
 
 impl LiveWriter {
-    /// Starts the writer thread for `live`.
-    pub fn start(live: Arc<LiveIndex>, schema: Arc<CkanSchema>, config: WriterConfig) -> Self {
+    /// Opens the data directory's journal and starts the writer thread for `live`. The
+    /// thread first replays journaled writes the live generation does not contain yet.
+    pub fn start(
+        live: Arc<LiveIndex>,
+        schema: Arc<CkanSchema>,
+        config: WriterConfig,
+    ) -> ckan_search_indexer::Result<Self> {
+        let journal = Arc::new(Journal::open(live.store().data_dir())?);
         let (tx, rx) = crossbeam_channel::bounded::<Job>(64);
         std::thread::Builder::new()
             .name("ckan-search-writer".into())
-            .spawn(move || WriterThread::new(live, schema, config).run(rx))
-            .ok();
-        Self { tx }
+            .spawn(move || WriterThread::new(live, schema, journal, config).run(rx))
+            .map_err(|e| {
+                ckan_search_indexer::generation::io_err("starting the writer thread".into(), e)
+            })?;
+        Ok(Self { tx })
     }
 
     /// Applies `commands` in order; resolves once they are applied (and committed, for
@@ -127,18 +136,31 @@ enum Prepared {
 struct WriterThread {
     live: Arc<LiveIndex>,
     schema: Arc<CkanSchema>,
+    journal: Arc<Journal>,
     config: WriterConfig,
+    /// The generation whose journal replay is done (writes go there).
+    synced: Option<GenerationId>,
+    /// The last journal entry applied to the writer's generation.
+    applied_seq: u64,
     writer: Option<(GenerationId, IndexWriter)>,
     dirty_since: Option<Instant>,
     last_write: Instant,
 }
 
 impl WriterThread {
-    fn new(live: Arc<LiveIndex>, schema: Arc<CkanSchema>, config: WriterConfig) -> Self {
+    fn new(
+        live: Arc<LiveIndex>,
+        schema: Arc<CkanSchema>,
+        journal: Arc<Journal>,
+        config: WriterConfig,
+    ) -> Self {
         Self {
             live,
             schema,
+            journal,
             config,
+            synced: None,
+            applied_seq: 0,
             writer: None,
             dirty_since: None,
             last_write: Instant::now(),
@@ -147,6 +169,7 @@ impl WriterThread {
 
     fn run(mut self, rx: Receiver<Job>) {
         loop {
+            self.follow_live_generation();
             match rx.recv_timeout(Duration::from_millis(100)) {
                 Ok(job) => {
                     let result = self.handle(job.commands, job.visibility);
@@ -184,7 +207,17 @@ impl WriterThread {
             .live
             .get()
             .ok_or_else(|| WriteError::Internal("no index generation is live yet".into()))?;
-        let prepared = self.prepare(commands, &generation.reader.searcher())?;
+        if self.synced != Some(generation.id) {
+            self.sync(generation.id)?;
+        }
+        let (prepared, entries) = self.prepare(commands, &generation.reader.searcher())?;
+        // Durable before applied, applied before acknowledged.
+        if !entries.is_empty() {
+            self.applied_seq = self
+                .journal
+                .append(&entries)
+                .map_err(|e| WriteError::Internal(format!("journaling the update: {e}")))?;
+        }
         let index_id = self
             .schema
             .explicit_field(fields::INDEX_ID)
@@ -192,24 +225,10 @@ impl WriterThread {
         let writer = self.writer_for(generation.id)?;
         let mut commit = visibility == Visibility::Now;
         for command in prepared {
-            match command {
-                Prepared::Add { doc, overwrite } => {
-                    if overwrite {
-                        writer.delete_term(Term::from_field_text(index_id, &doc.index_id));
-                    }
-                    writer
-                        .add_document(doc.doc)
-                        .map_err(|e| WriteError::Internal(format!("adding a document: {e}")))?;
-                }
-                Prepared::DeleteById(id) => {
-                    writer.delete_term(Term::from_field_text(index_id, &id));
-                }
-                Prepared::DeleteByQuery(query) => {
-                    writer
-                        .delete_query(query)
-                        .map_err(|e| WriteError::Internal(format!("deleting by query: {e}")))?;
-                }
-                Prepared::Commit => commit = true,
+            if matches!(command, Prepared::Commit) {
+                commit = true;
+            } else {
+                apply(writer, index_id, command)?;
             }
         }
         self.last_write = Instant::now();
@@ -225,14 +244,15 @@ impl WriterThread {
         &self,
         commands: Vec<UpdateCommand>,
         searcher: &tantivy::Searcher,
-    ) -> Result<Vec<Prepared>, WriteError> {
+    ) -> Result<(Vec<Prepared>, Vec<JournalEntry>), WriteError> {
         let now_ms = chrono::Utc::now().timestamp_millis();
         let mut out = Vec::with_capacity(commands.len());
+        let mut entries = Vec::with_capacity(commands.len());
         for command in commands {
             out.push(match command {
                 UpdateCommand::Add { doc, overwrite, .. } => {
                     let doc = with_index_id(doc);
-                    let doc = self
+                    let indexed = self
                         .schema
                         .to_tantivy(&doc, now_ms, next_version())
                         .map_err(|e| {
@@ -241,9 +261,19 @@ impl WriterThread {
                                 doc.get_str(fields::ID).unwrap_or("?")
                             ))
                         })?;
-                    Prepared::Add { doc, overwrite }
+                    entries.push(JournalEntry::Add {
+                        doc: doc.0,
+                        overwrite,
+                    });
+                    Prepared::Add {
+                        doc: indexed,
+                        overwrite,
+                    }
                 }
-                UpdateCommand::DeleteById(id) => Prepared::DeleteById(id),
+                UpdateCommand::DeleteById(id) => {
+                    entries.push(JournalEntry::DeleteById { id: id.clone() });
+                    Prepared::DeleteById(id)
+                }
                 UpdateCommand::DeleteByQuery(text) => {
                     let opts = ParseOptions::standard(fields::TEXT_FIELD, TokenOperator::Or);
                     let filter = parse_filter(&text, &opts)
@@ -255,15 +285,90 @@ impl WriterThread {
                         None,
                     )
                     .map_err(|e| WriteError::BadRequest(e.to_string()))?;
-                    Prepared::DeleteByQuery(
-                        build(&filter.query, &ctx)
-                            .map_err(|e| WriteError::BadRequest(e.to_string()))?,
-                    )
+                    let query = build(&filter.query, &ctx)
+                        .map_err(|e| WriteError::BadRequest(e.to_string()))?;
+                    entries.push(JournalEntry::DeleteByQuery { query: text });
+                    Prepared::DeleteByQuery(query)
                 }
                 UpdateCommand::Commit { .. } | UpdateCommand::Optimize => Prepared::Commit,
             });
         }
-        Ok(out)
+        Ok((out, entries))
+    }
+
+    /// Replays a journal entry (after a crash or a rebuild); a bad one is skipped.
+    fn replay_entry(&self, entry: JournalEntry, searcher: &tantivy::Searcher) -> Option<Prepared> {
+        let command = match entry {
+            JournalEntry::Add { doc, overwrite } => UpdateCommand::Add {
+                doc: SolrDocument(doc),
+                overwrite,
+                commit_within_ms: None,
+            },
+            JournalEntry::DeleteById { id } => UpdateCommand::DeleteById(id),
+            JournalEntry::DeleteByQuery { query } => UpdateCommand::DeleteByQuery(query),
+        };
+        match self.prepare(vec![command], searcher) {
+            Ok((mut prepared, _)) => prepared.pop(),
+            Err(e) => {
+                tracing::warn!(error = %e, "skipping a journal entry that no longer applies");
+                None
+            }
+        }
+    }
+
+    /// Makes `generation` the write target: replays the journal entries its last commit
+    /// does not contain, then commits, so they are searchable.
+    fn sync(&mut self, generation: GenerationId) -> Result<(), WriteError> {
+        let searcher = match self.live.get() {
+            Some(g) if g.id == generation => g.reader.searcher(),
+            _ => return Err(WriteError::Internal("the live generation changed".into())),
+        };
+        let index_id = self
+            .schema
+            .explicit_field(fields::INDEX_ID)
+            .ok_or_else(|| WriteError::Internal("schema has no index_id".into()))?;
+        let writer = self.writer_for(generation)?;
+        let from = journal::payload_seq(writer.index());
+        let entries = self
+            .journal
+            .read_after(from)
+            .map_err(|e| WriteError::Internal(format!("reading the journal: {e}")))?;
+        let replayed = entries.len();
+        let mut last = from;
+        for (seq, entry) in entries {
+            last = seq;
+            let Some(prepared) = self.replay_entry(entry, &searcher) else {
+                continue;
+            };
+            let writer = self.writer_for(generation)?;
+            apply(writer, index_id, prepared)?;
+        }
+        self.applied_seq = last.max(from);
+        self.synced = Some(generation);
+        if replayed > 0 {
+            tracing::info!(generation = %generation, entries = replayed, "replayed journaled writes");
+            self.dirty_since.get_or_insert_with(Instant::now);
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Switches to a new live generation as soon as the reader side has.
+    fn follow_live_generation(&mut self) {
+        let Some(current) = self.live.get().map(|g| g.id) else {
+            return;
+        };
+        if self.synced == Some(current) {
+            return;
+        }
+        if self.synced.is_some() {
+            let _ = self.commit();
+        }
+        self.writer = None;
+        if let Err(e) = self.sync(current) {
+            // The CLI may hold the generation's writer lock: try again on the next tick.
+            tracing::debug!(error = %e, generation = %current, "could not take over the live generation yet");
+        }
     }
 
     /// The writer of `generation`, reopened if the live generation changed.
@@ -297,7 +402,11 @@ impl WriterThread {
     /// Commits pending writes and makes them visible to searches before returning.
     fn commit(&mut self) -> Result<(), WriteError> {
         if let Some((_, writer)) = self.writer.as_mut() {
-            writer
+            let mut prepared = writer
+                .prepare_commit()
+                .map_err(|e| WriteError::Internal(format!("committing: {e}")))?;
+            prepared.set_payload(&journal::payload(self.applied_seq));
+            prepared
                 .commit()
                 .map_err(|e| WriteError::Internal(format!("committing: {e}")))?;
         }
@@ -310,6 +419,34 @@ impl WriterThread {
         }
         Ok(())
     }
+}
+
+/// Applies one validated write to the writer.
+fn apply(
+    writer: &IndexWriter,
+    index_id: tantivy::schema::Field,
+    command: Prepared,
+) -> Result<(), WriteError> {
+    match command {
+        Prepared::Add { doc, overwrite } => {
+            if overwrite {
+                writer.delete_term(Term::from_field_text(index_id, &doc.index_id));
+            }
+            writer
+                .add_document(doc.doc)
+                .map_err(|e| WriteError::Internal(format!("adding a document: {e}")))?;
+        }
+        Prepared::DeleteById(id) => {
+            writer.delete_term(Term::from_field_text(index_id, &id));
+        }
+        Prepared::DeleteByQuery(query) => {
+            writer
+                .delete_query(query)
+                .map_err(|e| WriteError::Internal(format!("deleting by query: {e}")))?;
+        }
+        Prepared::Commit => {}
+    }
+    Ok(())
 }
 
 /// Solr's default update chain gives a document without the uniqueKey a generated one

@@ -34,7 +34,8 @@ impl TestServer {
             live: live.clone(),
             schema: schema.clone(),
             core: "ckan".into(),
-            writer: LiveWriter::start(live.clone(), schema, WriterConfig::default()),
+            writer: LiveWriter::start(live.clone(), schema, WriterConfig::default())
+                .expect("start the writer"),
         };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let (addr_tx, addr_rx) = std::sync::mpsc::channel::<SocketAddr>();

@@ -205,3 +205,63 @@ fn documents_without_a_unique_key_get_one() {
         36
     );
 }
+
+/// A source that, when the rebuild starts reading it, has a client write a document
+/// through `/update` — a write accepted while the rebuild runs.
+struct WriteDuringRebuild {
+    inner: JsonlSource,
+    base: String,
+}
+
+impl ckan_search_indexer::source::Source for WriteDuringRebuild {
+    fn name(&self) -> String {
+        self.inner.name()
+    }
+
+    fn records(
+        &self,
+    ) -> ckan_search_indexer::Result<
+        Box<dyn Iterator<Item = ckan_search_indexer::source::SourceRecord> + Send + '_>,
+    > {
+        let response = reqwest::blocking::Client::new()
+            .post(format!("{}/solr/ckan/update?commit=true", self.base))
+            .header("Content-type", JSON)
+            .body(json!([doc("during", "Written during the rebuild")]).to_string())
+            .send()
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        self.inner.records()
+    }
+}
+
+#[test]
+fn writes_accepted_during_a_full_rebuild_are_in_the_new_generation() {
+    let (server, dir) = server();
+    let (status, _) = post(
+        &server,
+        "commit=true",
+        JSON,
+        json!([doc("before", "Before")]).to_string(),
+    );
+    assert_eq!(status, 200);
+    let source = WriteDuringRebuild {
+        inner: JsonlSource::from_reader("sample", || {
+            Ok(Box::new(ckan_search_data::SAMPLE_JSONL_GZ) as Box<dyn std::io::Read + Send>)
+        }),
+        base: server.base.clone(),
+    };
+    let store = open_store(dir.path());
+    let summary = full_rebuild(&store, &source, &RebuildOptions::default(), &NoProgress).unwrap();
+    // The old generation had it at once; the new one gets it from the journal.
+    let started = Instant::now();
+    while count(&server, "id:during") != 1 || count(&server, "*:*") != summary.indexed + 1 {
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "the write made during the rebuild was lost"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // "before" was written before the rebuild began: the source (CKAN's database) is its
+    // record, and it does not have it, so the rebuilt index does not either.
+    assert_eq!(count(&server, "id:before"), 0);
+}

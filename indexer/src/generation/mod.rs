@@ -43,7 +43,8 @@ impl fmt::Display for GenerationId {
     }
 }
 
-pub(crate) fn io_err(context: String, source: std::io::Error) -> IndexerError {
+/// An I/O error with what was being done.
+pub fn io_err(context: String, source: std::io::Error) -> IndexerError {
     IndexerError::Io {
         context,
         source: Arc::new(source),

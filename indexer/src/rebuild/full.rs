@@ -6,6 +6,7 @@ use tantivy::IndexWriter;
 use super::pipeline::Pipeline;
 use super::{Progress, RebuildOptions, Summary};
 use crate::generation::{GenerationInfo, GenerationStore};
+use crate::journal::{self, Journal};
 use crate::source::Source;
 use crate::{IndexerError, Result};
 
@@ -33,8 +34,15 @@ pub fn full_rebuild(
         upsert: false,
         apply_deletes: None,
     };
+    // Recorded before the source is read: every write the server accepts from now on is
+    // replayed onto this generation when the server starts writing to it.
+    let journal_seq = Journal::last_seq_in(store.data_dir())?;
     let mut summary = pipeline.run(source, &writer, progress, &|_| true)?;
-    writer
+    let mut prepared = writer
+        .prepare_commit()
+        .map_err(|e| IndexerError::tantivy("committing the new generation", e))?;
+    prepared.set_payload(&journal::payload(journal_seq));
+    prepared
         .commit()
         .map_err(|e| IndexerError::tantivy("committing the new generation", e))?;
     writer

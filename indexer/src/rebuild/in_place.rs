@@ -13,6 +13,7 @@ use super::inspect::indexed_docs;
 use super::pipeline::Pipeline;
 use super::{Progress, RebuildOptions, Summary};
 use crate::generation::{GenerationId, GenerationInfo, GenerationStore};
+use crate::journal;
 use crate::schema::fields;
 use crate::source::Source;
 use crate::{IndexerError, Result};
@@ -49,8 +50,15 @@ fn writer(index: &Index, options: &RebuildOptions) -> Result<IndexWriter> {
         .map_err(|e| IndexerError::tantivy("opening the live generation's writer", e))
 }
 
+/// Commits, keeping the journal position the generation had (in-place modes do not
+/// consume journal entries; the server replays them).
 fn commit(mut writer: IndexWriter) -> Result<()> {
-    writer
+    let seq = journal::payload_seq(writer.index());
+    let mut prepared = writer
+        .prepare_commit()
+        .map_err(|e| IndexerError::tantivy("committing to the live generation", e))?;
+    prepared.set_payload(&journal::payload(seq));
+    prepared
         .commit()
         .map_err(|e| IndexerError::tantivy("committing to the live generation", e))?;
     writer

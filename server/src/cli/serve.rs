@@ -30,6 +30,15 @@ pub struct ServeArgs {
     /// How often to check whether `CURRENT` names a new generation.
     #[arg(long, default_value = "250", value_name = "MILLISECONDS")]
     pub watch_interval_ms: u64,
+    /// Writes sent without `commit=true` become searchable within this long (they are
+    /// journaled, so durable, as soon as they are acknowledged).
+    #[arg(
+        long,
+        env = "CKAN_SEARCH_SOFT_COMMIT_MS",
+        default_value = "1000",
+        value_name = "MILLISECONDS"
+    )]
+    pub soft_commit_ms: u64,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -56,7 +65,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         live: live.clone(),
         schema: schema.clone(),
         core: args.core.clone().into(),
-        writer: LiveWriter::start(live.clone(), schema, WriterConfig::default()),
+        writer: LiveWriter::start(
+            live.clone(),
+            schema,
+            WriterConfig {
+                soft_commit: Duration::from_millis(args.soft_commit_ms.max(1)),
+                ..WriterConfig::default()
+            },
+        )?,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
