@@ -11,14 +11,14 @@ use serde_json::Value;
 const BIN: &str = env!("CARGO_BIN_EXE_ckan-search");
 
 /// Starts `serve` on an ephemeral port; returns the child and its address.
-fn serve(data: &std::path::Path) -> (Child, String) {
+fn serve(data: &std::path::Path, soft_commit_ms: &str) -> (Child, String) {
     let mut child = Command::new(BIN)
         .args([
             "serve",
             "--listen",
             "127.0.0.1:0",
             "--soft-commit-ms",
-            "600000",
+            soft_commit_ms,
             "--data-dir",
         ])
         .arg(data)
@@ -79,24 +79,63 @@ fn count(address: &str, q: &str) -> u64 {
     body["response"]["numFound"].as_u64().unwrap_or(u64::MAX)
 }
 
+/// `search-index rebuild ARGS --source jsonl:<lines>` into `data`; returns its stdout.
+fn rebuild(data: &std::path::Path, args: &[&str], lines: &str) -> String {
+    let source = data.with_extension(format!("{}.jsonl", args.len()));
+    std::fs::write(&source, lines).expect("source");
+    let out = Command::new(BIN)
+        .args(["search-index", "--data-dir"])
+        .arg(data)
+        .arg("rebuild")
+        .args(args)
+        .arg("--source")
+        .arg(format!("jsonl:{}", source.display()))
+        .stdin(Stdio::null())
+        .output()
+        .expect("rebuild");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A running server that has been written to and an in-place `rebuild -r` share the live
+/// generation: the CLI waits for the server to release its writer, and both writes stay.
+#[test]
+fn in_place_rebuild_runs_beside_a_writing_server() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    rebuild(&data, &[], "");
+    let (mut child, address) = serve(&data, "100");
+    let doc = r#"[{"index_id":"key-live","id":"live","site_id":"default","name":"live","title":"From the server"}]"#;
+    let (status, body) = http(&address, "POST", "/solr/ckan/update/?commit=true", doc);
+    assert_eq!(status, 200, "{body}");
+    let pkg = r#"{"id":"from-cli","name":"from-cli","title":"From the CLI","state":"active","type":"dataset","private":false,"metadata_modified":"2024-03-01T10:00:00.123456","metadata_created":"2024-03-01T10:00:00.123456"}"#;
+    let summary = rebuild(&data, &["-r"], &format!("{pkg}\n"));
+    assert!(summary.starts_with("indexed 1,"), "{summary}");
+    let started = Instant::now();
+    while count(&address, "*:*") != 2 {
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "the server does not see both writes"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(count(&address, "id:live"), 1);
+    assert_eq!(count(&address, "id:from-cli"), 1);
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 #[test]
 fn an_acknowledged_write_survives_sigkill() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("data");
-    let empty = dir.path().join("empty.jsonl");
-    std::fs::write(&empty, "").expect("empty source");
-    let status = Command::new(BIN)
-        .args(["search-index", "--data-dir"])
-        .arg(&data)
-        .args(["rebuild", "--source"])
-        .arg(format!("jsonl:{}", empty.display()))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("rebuild");
-    assert!(status.success());
+    rebuild(&data, &[], "");
 
-    let (mut child, address) = serve(&data);
+    let (mut child, address) = serve(&data, "600000");
     let doc = r#"[{"index_id":"key-durable","id":"durable","site_id":"default","name":"durable","title":"Durable write"}]"#;
     // No commit: with a 10-minute soft-commit interval, only the journal holds it.
     let (status, body) = http(&address, "POST", "/solr/ckan/update/", doc);
@@ -104,7 +143,7 @@ fn an_acknowledged_write_survives_sigkill() {
     child.kill().expect("SIGKILL");
     child.wait().expect("reap");
 
-    let (mut child, address) = serve(&data);
+    let (mut child, address) = serve(&data, "600000");
     let started = Instant::now();
     let mut found = count(&address, "id:durable");
     while found != 1 && started.elapsed() < Duration::from_secs(5) {

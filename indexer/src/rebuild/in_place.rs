@@ -44,10 +44,31 @@ fn live_index(store: &GenerationStore, options: &RebuildOptions) -> Result<(Gene
     Ok((id, store.open_index(id)?))
 }
 
+/// How long an in-place mode waits for the live generation's writer lock: a running
+/// server holds it while `/update` writes arrive and releases it a few seconds after.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 fn writer(index: &Index, options: &RebuildOptions) -> Result<IndexWriter> {
-    index
-        .writer_with_num_threads(options.threads.max(1), options.writer_memory)
-        .map_err(|e| IndexerError::tantivy("opening the live generation's writer", e))
+    let started = std::time::Instant::now();
+    let mut warned = false;
+    loop {
+        match index.writer_with_num_threads(options.threads.max(1), options.writer_memory) {
+            Ok(writer) => return Ok(writer),
+            Err(tantivy::TantivyError::LockFailure(..)) if started.elapsed() < LOCK_WAIT => {
+                if !warned {
+                    tracing::info!("the live generation is being written (a running server?); waiting for its lock");
+                    warned = true;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            Err(e) => {
+                return Err(IndexerError::tantivy(
+                    "opening the live generation's writer",
+                    e,
+                ))
+            }
+        }
+    }
 }
 
 /// Commits, keeping the journal position the generation had (in-place modes do not
