@@ -1,5 +1,6 @@
 //! The one place that maps failures to HTTP statuses and Solr's error body.
 
+use axum::http::header::WWW_AUTHENTICATE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -28,6 +29,15 @@ impl ApiError {
         Self {
             status: StatusCode::SERVICE_UNAVAILABLE,
             message: "no index generation is live yet".into(),
+        }
+    }
+
+    /// A 401: the route needs HTTP Basic credentials (Solr's `BasicAuthPlugin`); the
+    /// response carries `WWW-Authenticate: Basic realm="solr"`.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            message: message.into(),
         }
     }
 
@@ -66,6 +76,15 @@ impl IntoResponse for ApiError {
                 "code": code,
             }
         });
+        if self.status == StatusCode::UNAUTHORIZED {
+            // The challenge clients (requests, pysolr) need to send credentials.
+            return (
+                self.status,
+                [(WWW_AUTHENTICATE, r#"Basic realm="solr""#)],
+                Json(body),
+            )
+                .into_response();
+        }
         (self.status, Json(body)).into_response()
     }
 }

@@ -1,6 +1,7 @@
 //! The ckan-search service: Solr's HTTP dialect over CKAN's schema on tantivy, and the
 //! `ckan-search` command line (`serve`, `search-index …`, `generate`).
 
+pub mod auth;
 pub mod cli;
 pub mod error;
 pub mod live;

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use ckan_search_indexer::schema::CkanSchema;
 
+use crate::auth::AuthConfig;
 use crate::live::LiveIndex;
 use crate::writer::LiveWriter;
 
@@ -18,4 +19,6 @@ pub struct AppState {
     pub core: Arc<str>,
     /// The writer `/update` feeds.
     pub writer: LiveWriter,
+    /// Which route groups need HTTP Basic credentials ([`AuthConfig::off`] for none).
+    pub auth: Arc<AuthConfig>,
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use ckan_search_indexer::analysis::AnalysisConfig;
 use ckan_search_indexer::generation::GenerationStore;
 use ckan_search_indexer::schema::CkanSchema;
+use ckan_search_server::auth::AuthConfig;
 use ckan_search_server::live::LiveIndex;
 use ckan_search_server::writer::{LiveWriter, WriterConfig};
 use ckan_search_server::AppState;
@@ -25,8 +26,13 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Serves the data directory, following `CURRENT` every 50 ms.
+    /// Serves the data directory, following `CURRENT` every 50 ms, without authentication.
     pub fn start(data_dir: &Path) -> Self {
+        Self::start_with_auth(data_dir, AuthConfig::off())
+    }
+
+    /// As [`TestServer::start`], with the route groups `auth` protects behind HTTP Basic.
+    pub fn start_with_auth(data_dir: &Path, auth: AuthConfig) -> Self {
         let store = open_store(data_dir);
         let live = LiveIndex::open(store).expect("open live index");
         let schema = Arc::new(CkanSchema::new());
@@ -34,6 +40,7 @@ impl TestServer {
             live: live.clone(),
             schema: schema.clone(),
             core: "ckan".into(),
+            auth: Arc::new(auth),
             writer: LiveWriter::start(live.clone(), schema, WriterConfig::default())
                 .expect("start the writer"),
         };

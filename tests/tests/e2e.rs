@@ -1,6 +1,8 @@
 //! ckan-search end to end: a real server, real generations, real HTTP.
 
 mod admin; // schema version check, ping, real-time get
+mod auth; // HTTP Basic auth: off ignores Authorization; select and update protected separately
+mod pysolr; // the real pysolr client (3.11 JSON and XML adds, 3.6): add, search, facet, delete, commit
 mod queries; // the GOV.UK manual's and Find's queries, counts computed from the JSONL
 mod select; // /solr/ckan/select over the bundled sample: shapes, counts, fl, paging
 mod swap; // a full rebuild under query load: never an empty or partial count

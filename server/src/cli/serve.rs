@@ -12,6 +12,7 @@ use ckan_search_indexer::schema::CkanSchema;
 use clap::Args;
 
 use super::{sample_source, IndexArgs};
+use crate::auth::{AuthConfig, Credentials};
 use crate::live::LiveIndex;
 use crate::state::AppState;
 use crate::writer::{LiveWriter, WriterConfig};
@@ -39,9 +40,82 @@ pub struct ServeArgs {
         value_name = "MILLISECONDS"
     )]
     pub soft_commit_ms: u64,
+    #[command(flatten)]
+    pub auth: AuthArgs,
+}
+
+/// HTTP Basic auth, as CKAN's `solr_user` / `solr_password` send it. Off by default;
+/// a group is protected when its user name is non-empty.
+#[derive(Debug, Default, Args)]
+pub struct AuthArgs {
+    /// User name required on select, schema, ping and get (and update, unless
+    /// `--update-user` is given).
+    #[arg(long, env = "CKAN_SEARCH_AUTH_USER", value_name = "USER")]
+    pub auth_user: Option<String>,
+    /// Password for `--auth-user`.
+    #[arg(
+        long,
+        env = "CKAN_SEARCH_AUTH_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
+    pub auth_password: Option<String>,
+    /// User name required on select, schema, ping and get (overrides `--auth-user`).
+    #[arg(long, env = "CKAN_SEARCH_SELECT_USER", value_name = "USER")]
+    pub select_user: Option<String>,
+    /// Password for `--select-user`.
+    #[arg(
+        long,
+        env = "CKAN_SEARCH_SELECT_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
+    pub select_password: Option<String>,
+    /// User name required on update (overrides `--auth-user`).
+    #[arg(long, env = "CKAN_SEARCH_UPDATE_USER", value_name = "USER")]
+    pub update_user: Option<String>,
+    /// Password for `--update-user`.
+    #[arg(
+        long,
+        env = "CKAN_SEARCH_UPDATE_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
+    pub update_password: Option<String>,
+}
+
+impl AuthArgs {
+    /// Which groups need which credentials. A user without a password (or the reverse) is
+    /// refused: it is almost certainly a configuration mistake that would leave a route open.
+    pub fn config(&self) -> anyhow::Result<AuthConfig> {
+        let both = pair("auth", &self.auth_user, &self.auth_password)?;
+        let read = pair("select", &self.select_user, &self.select_password)?;
+        let update = pair("update", &self.update_user, &self.update_password)?;
+        Ok(AuthConfig {
+            read: read.or_else(|| both.clone()),
+            update: update.or(both),
+        })
+    }
+}
+
+/// `--<name>-user` / `--<name>-password` → credentials; both empty or unset means none.
+fn pair(
+    name: &str,
+    user: &Option<String>,
+    password: &Option<String>,
+) -> anyhow::Result<Option<Credentials>> {
+    let user = user.as_deref().unwrap_or("");
+    let password = password.as_deref().unwrap_or("");
+    match (user.is_empty(), password.is_empty()) {
+        (true, true) => Ok(None),
+        (false, false) => Ok(Some(Credentials::new(user, password))),
+        (true, false) => anyhow::bail!("--{name}-password is set but --{name}-user is not"),
+        (false, true) => anyhow::bail!("--{name}-user is set but --{name}-password is not"),
+    }
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let auth = args.auth.config()?;
     let store = args.index.store()?;
     let stray = store.remove_stray()?;
     if !stray.is_empty() {
@@ -65,6 +139,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         live: live.clone(),
         schema: schema.clone(),
         core: args.core.clone().into(),
+        auth: Arc::new(auth.clone()),
         writer: LiveWriter::start(
             live.clone(),
             schema,
@@ -80,7 +155,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     runtime.block_on(async move {
         tokio::spawn(live.watch(Duration::from_millis(args.watch_interval_ms.max(10))));
         let listener = tokio::net::TcpListener::bind(args.listen).await?;
-        tracing::info!(address = %listener.local_addr()?, core = %args.core, "listening");
+        tracing::info!(
+            address = %listener.local_addr()?,
+            core = %args.core,
+            select_user = auth.read.as_ref().map(Credentials::user).unwrap_or("(open)"),
+            update_user = auth.update.as_ref().map(Credentials::user).unwrap_or("(open)"),
+            "listening"
+        );
         crate::run(listener, state, shutdown_signal()).await
     })?;
     Ok(ExitCode::SUCCESS)
@@ -106,4 +187,78 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(pairs: &[(&str, &str)]) -> AuthArgs {
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(name, _)| *name == k)
+                .map(|(_, v)| v.to_string())
+        };
+        AuthArgs {
+            auth_user: get("auth-user"),
+            auth_password: get("auth-password"),
+            select_user: get("select-user"),
+            select_password: get("select-password"),
+            update_user: get("update-user"),
+            update_password: get("update-password"),
+        }
+    }
+
+    #[test]
+    fn no_flags_means_no_auth() {
+        assert_eq!(args(&[]).config().ok(), Some(AuthConfig::off()));
+        // CKAN's empty solr_user / solr_password.
+        let empty = args(&[("auth-user", ""), ("auth-password", "")]);
+        assert_eq!(empty.config().ok(), Some(AuthConfig::off()));
+    }
+
+    #[test]
+    fn auth_flags_cover_both_groups_and_specific_ones_override() {
+        let both = args(&[("auth-user", "ckan"), ("auth-password", "pw")]);
+        assert_eq!(
+            both.config().ok(),
+            Some(AuthConfig::both(Credentials::new("ckan", "pw")))
+        );
+        let split = args(&[
+            ("auth-user", "ckan"),
+            ("auth-password", "pw"),
+            ("update-user", "writer"),
+            ("update-password", "wpw"),
+        ]);
+        assert_eq!(
+            split.config().ok(),
+            Some(AuthConfig {
+                read: Some(Credentials::new("ckan", "pw")),
+                update: Some(Credentials::new("writer", "wpw")),
+            })
+        );
+        let update_only = args(&[("update-user", "writer"), ("update-password", "wpw")]);
+        assert_eq!(
+            update_only.config().ok(),
+            Some(AuthConfig {
+                read: None,
+                update: Some(Credentials::new("writer", "wpw")),
+            })
+        );
+    }
+
+    #[test]
+    fn half_a_pair_is_refused() {
+        let err = args(&[("select-user", "ckan")]).config().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "--select-user is set but --select-password is not"
+        );
+        let err = args(&[("update-password", "pw")]).config().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "--update-password is set but --update-user is not"
+        );
+    }
 }
