@@ -8,12 +8,16 @@ use std::time::Duration;
 
 use ckan_search_indexer::analysis::AnalysisConfig;
 use ckan_search_indexer::generation::GenerationStore;
+use ckan_search_indexer::rebuild::{full_rebuild, NoProgress, RebuildOptions, Summary};
 use ckan_search_indexer::schema::CkanSchema;
+use ckan_search_indexer::source::{JsonlSource, Source};
 use ckan_search_server::auth::AuthConfig;
 use ckan_search_server::live::LiveIndex;
 use ckan_search_server::writer::{LiveWriter, WriterConfig};
 use ckan_search_server::AppState;
 use serde_json::Value;
+
+pub use ckan_search_server::cli::sample_source;
 
 /// A running ckan-search on 127.0.0.1 with an ephemeral port. Stops when dropped.
 pub struct TestServer {
@@ -131,4 +135,30 @@ pub fn read_packages(bytes: &[u8]) -> Vec<Value> {
 /// Whether CKAN indexes this package (every state but deleted).
 pub fn indexable(pkg: &Value) -> bool {
     pkg.get("state").and_then(Value::as_str) != Some("deleted")
+}
+
+/// Publishes a first generation in `data_dir`, built from `source`.
+pub fn publish(data_dir: &Path, source: &dyn Source) -> Summary {
+    full_rebuild(
+        &open_store(data_dir),
+        source,
+        &RebuildOptions::default(),
+        &NoProgress,
+    )
+    .expect("full rebuild")
+}
+
+/// Publishes an empty generation in `data_dir`: where CKAN and the Solr clients start.
+pub fn publish_empty(data_dir: &Path) -> Summary {
+    std::fs::create_dir_all(data_dir).expect("data dir");
+    let empty = data_dir.join("empty.jsonl");
+    std::fs::write(&empty, "").expect("empty source");
+    publish(data_dir, &JsonlSource::file(&empty))
+}
+
+/// A server over an empty generation, with the directory that holds it.
+pub fn empty_server() -> (TestServer, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    publish_empty(dir.path());
+    (TestServer::start(dir.path()), dir)
 }

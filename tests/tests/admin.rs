@@ -1,18 +1,12 @@
 //! What CKAN checks at start-up (schema version, liveness) and Solr's real-time get.
 
 use ckan_search_indexer::document::package::index_id;
-use ckan_search_indexer::rebuild::{full_rebuild, NoProgress, RebuildOptions};
-use ckan_search_indexer::source::JsonlSource;
-use ckan_search_tests::{indexable, open_store, read_packages, TestServer};
+use ckan_search_tests::{indexable, publish, read_packages, sample_source, TestServer};
 use serde_json::Value;
 
 fn server() -> (TestServer, Vec<Value>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let store = open_store(dir.path());
-    let sample = JsonlSource::from_reader("sample", || {
-        Ok(Box::new(ckan_search_data::SAMPLE_JSONL_GZ) as Box<dyn std::io::Read + Send>)
-    });
-    full_rebuild(&store, &sample, &RebuildOptions::default(), &NoProgress).unwrap();
+    publish(dir.path(), &sample_source());
     let packages = read_packages(ckan_search_data::SAMPLE_JSONL_GZ)
         .into_iter()
         .filter(indexable)

@@ -2,10 +2,8 @@
 //! blind to any `Authorization` header (CKAN's schema check sends `Basic Og==`), or
 //! required per route group, answering 401 with Solr's challenge and error body.
 
-use ckan_search_indexer::rebuild::{full_rebuild, NoProgress, RebuildOptions};
-use ckan_search_indexer::source::JsonlSource;
 use ckan_search_server::auth::{AuthConfig, Credentials};
-use ckan_search_tests::{open_store, TestServer};
+use ckan_search_tests::{publish, sample_source, TestServer};
 use reqwest::blocking::{Client, RequestBuilder};
 use serde_json::{json, Value};
 
@@ -18,11 +16,7 @@ const CKAN_EMPTY: &str = "Basic Og==";
 
 fn server(auth: AuthConfig) -> (TestServer, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let store = open_store(dir.path());
-    let sample = JsonlSource::from_reader("sample", || {
-        Ok(Box::new(ckan_search_data::SAMPLE_JSONL_GZ) as Box<dyn std::io::Read + Send>)
-    });
-    full_rebuild(&store, &sample, &RebuildOptions::default(), &NoProgress).unwrap();
+    publish(dir.path(), &sample_source());
     (TestServer::start_with_auth(dir.path(), auth), dir)
 }
 

@@ -2,13 +2,10 @@
 //! and `ckan search-index` commands against an in-process server; the scenario and its
 //! assertions live in tests/python/ckan_e2e.py.
 
+use ckan_search_tests::{publish_empty, TestServer};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
-
-use ckan_search_indexer::rebuild::{full_rebuild, NoProgress, RebuildOptions};
-use ckan_search_indexer::source::JsonlSource;
-use ckan_search_tests::{open_store, TestServer};
 
 /// The Python interpreter of the CKAN venv that `bash .ci/run` installs.
 fn ckan_python() -> PathBuf {
@@ -39,16 +36,7 @@ fn real_ckan_uses_ckan_search_as_solr() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
-    let store = open_store(&data);
-    let empty = dir.path().join("empty.jsonl");
-    std::fs::write(&empty, "").unwrap();
-    full_rebuild(
-        &store,
-        &JsonlSource::file(&empty),
-        &RebuildOptions::default(),
-        &NoProgress,
-    )
-    .unwrap();
+    publish_empty(&data);
     let server = TestServer::start(&data);
     let work = dir.path().join("ckan");
     std::fs::create_dir_all(&work).unwrap();

@@ -5,27 +5,9 @@
 
 use std::process::Command;
 
-use ckan_search_indexer::rebuild::{full_rebuild, NoProgress, RebuildOptions};
-use ckan_search_indexer::source::JsonlSource;
-use ckan_search_tests::{open_store, TestServer};
+use ckan_search_tests::empty_server;
 
 const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/python/test_pysolr.py");
-
-/// A server over an empty generation.
-fn server() -> (TestServer, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open_store(dir.path());
-    let empty = dir.path().join("empty.jsonl");
-    std::fs::write(&empty, "").unwrap();
-    full_rebuild(
-        &store,
-        &JsonlSource::file(&empty),
-        &RebuildOptions::default(),
-        &NoProgress,
-    )
-    .unwrap();
-    (TestServer::start(dir.path()), dir)
-}
 
 /// The interpreter named by `var`, or `fallback`; fails (never skips) unless it can
 /// import pysolr at version `expected`.
@@ -62,7 +44,7 @@ fn python(var: &str, fallback: Option<&str>, expected: &str) -> String {
 
 /// Runs the script with `python` against a fresh server; fails with its output.
 fn run_script(python: &str, mode: &str) {
-    let (server, _dir) = server();
+    let (server, _dir) = empty_server();
     let url = format!("{}/solr/ckan", server.base);
     let output = Command::new(python)
         .args([SCRIPT, &url, mode])

@@ -9,9 +9,8 @@ use std::sync::OnceLock;
 
 use chrono::{NaiveDateTime, TimeZone, Utc};
 use ckan_search_indexer::analysis::{self, AnalysisConfig};
-use ckan_search_indexer::rebuild::{full_rebuild, NoProgress, RebuildOptions};
 use ckan_search_indexer::source::JsonlSource;
-use ckan_search_tests::{indexable, open_store, TestServer};
+use ckan_search_tests::{indexable, publish, TestServer};
 use serde_json::Value;
 use tantivy::tokenizer::TokenizerManager;
 
@@ -34,14 +33,7 @@ fn fixture() -> &'static Fixture {
         let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
         ckan_search_data::generate(&config, &mut out).unwrap();
         drop(out);
-        let store = open_store(dir.path());
-        full_rebuild(
-            &store,
-            &JsonlSource::file(&path),
-            &RebuildOptions::default(),
-            &NoProgress,
-        )
-        .unwrap();
+        publish(dir.path(), &JsonlSource::file(&path));
         let packages = ckan_search_data::packages(&config)
             .filter(indexable)
             .collect();

@@ -5,9 +5,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use ckan_search_indexer::document::package::python_json_dumps;
-use ckan_search_indexer::rebuild::{full_rebuild, NoProgress, RebuildOptions};
-use ckan_search_indexer::source::JsonlSource;
-use ckan_search_tests::{indexable, open_store, read_packages, TestServer};
+use ckan_search_tests::{indexable, publish, read_packages, sample_source, TestServer};
 use serde_json::Value;
 
 struct Fixture {
@@ -21,11 +19,7 @@ fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let store = open_store(dir.path());
-        let sample = JsonlSource::from_reader("sample", || {
-            Ok(Box::new(ckan_search_data::SAMPLE_JSONL_GZ) as Box<dyn std::io::Read + Send>)
-        });
-        full_rebuild(&store, &sample, &RebuildOptions::default(), &NoProgress).unwrap();
+        publish(dir.path(), &sample_source());
         let packages = read_packages(ckan_search_data::SAMPLE_JSONL_GZ)
             .into_iter()
             .filter(indexable)

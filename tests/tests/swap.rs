@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use ckan_search_indexer::rebuild::{full_rebuild, NoProgress, RebuildOptions};
 use ckan_search_indexer::source::JsonlSource;
-use ckan_search_tests::{indexable, open_store, read_packages, TestServer};
+use ckan_search_tests::{indexable, open_store, read_packages, sample_source, TestServer};
 
 fn count(server: &TestServer) -> u64 {
     let (status, body) = server.select(&[("q", "*:*"), ("rows", "0"), ("wt", "json")]);
@@ -22,9 +22,7 @@ fn rebuild_under_load_never_shows_an_empty_or_partial_index() {
     let options = RebuildOptions::default();
 
     // Generation 1: the bundled sample.
-    let sample = JsonlSource::from_reader("sample", || {
-        Ok(Box::new(ckan_search_data::SAMPLE_JSONL_GZ) as Box<dyn std::io::Read + Send>)
-    });
+    let sample = sample_source();
     let old = read_packages(ckan_search_data::SAMPLE_JSONL_GZ)
         .iter()
         .filter(|p| indexable(p))

@@ -5,23 +5,8 @@ use std::time::{Duration, Instant};
 
 use ckan_search_indexer::rebuild::{full_rebuild, NoProgress, RebuildOptions};
 use ckan_search_indexer::source::JsonlSource;
-use ckan_search_tests::{open_store, TestServer};
+use ckan_search_tests::{empty_server, open_store, sample_source, TestServer};
 use serde_json::{json, Value};
-
-fn server() -> (TestServer, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = open_store(dir.path());
-    let empty = dir.path().join("empty.jsonl");
-    std::fs::write(&empty, "").unwrap();
-    full_rebuild(
-        &store,
-        &JsonlSource::file(&empty),
-        &RebuildOptions::default(),
-        &NoProgress,
-    )
-    .unwrap();
-    (TestServer::start(dir.path()), dir)
-}
 
 fn post(
     server: &TestServer,
@@ -59,7 +44,7 @@ fn ckan_ds1_body() -> String {
 
 #[test]
 fn ckan_json_add_with_commit_is_visible_on_return_and_round_trips() {
-    let (server, _dir) = server();
+    let (server, _dir) = empty_server();
     let body = ckan_ds1_body();
     let sent: Vec<Value> = serde_json::from_str(&body).unwrap();
     let (status, response) = post(&server, "commit=true", JSON, body);
@@ -111,7 +96,7 @@ fn doc(id: &str, title: &str) -> Value {
 
 #[test]
 fn writes_without_commit_become_visible_within_the_soft_commit_interval() {
-    let (server, _dir) = server();
+    let (server, _dir) = empty_server();
     let (status, _) = post(&server, "", JSON, json!([doc("a", "Alpha")]).to_string());
     assert_eq!(status, 200);
     let started = Instant::now();
@@ -126,7 +111,7 @@ fn writes_without_commit_become_visible_within_the_soft_commit_interval() {
 
 #[test]
 fn a_bad_document_rejects_the_whole_request() {
-    let (server, _dir) = server();
+    let (server, _dir) = empty_server();
     let mut bad = doc("b", "Bad");
     bad["organization"] = json!(["one", "two"]);
     let (status, body) = post(
@@ -156,7 +141,7 @@ fn a_bad_document_rejects_the_whole_request() {
 
 #[test]
 fn pysolr_xml_adds_deletes_by_id_and_commits() {
-    let (server, _dir) = server();
+    let (server, _dir) = empty_server();
     let xml = r#"<?xml version="1.0" encoding="utf-8"?><add><doc><field name="index_id">key-x</field><field name="id">x</field><field name="site_id">default</field><field name="name">x</field><field name="title">Fish &amp; chips</field><field name="tags">food</field><field name="tags">uk</field></doc></add>"#;
     let (status, body) = post(&server, "", XML, xml);
     assert_eq!(status, 200, "{body}");
@@ -185,7 +170,7 @@ fn pysolr_xml_adds_deletes_by_id_and_commits() {
 #[test]
 fn documents_without_a_unique_key_get_one() {
     // data.gov.uk's organisation documents are sent without index_id.
-    let (server, _dir) = server();
+    let (server, _dir) = empty_server();
     let org = json!([{"site_id": "dgu_organisations_2", "id": "org-1", "name": "cabinet-office", "title": "Cabinet Office"}]);
     let (status, body) = post(&server, "commit=true", JSON, org.to_string());
     assert_eq!(status, 200, "{body}");
@@ -236,7 +221,7 @@ impl ckan_search_indexer::source::Source for WriteDuringRebuild {
 
 #[test]
 fn writes_accepted_during_a_full_rebuild_are_in_the_new_generation() {
-    let (server, dir) = server();
+    let (server, dir) = empty_server();
     let (status, _) = post(
         &server,
         "commit=true",
@@ -245,9 +230,7 @@ fn writes_accepted_during_a_full_rebuild_are_in_the_new_generation() {
     );
     assert_eq!(status, 200);
     let source = WriteDuringRebuild {
-        inner: JsonlSource::from_reader("sample", || {
-            Ok(Box::new(ckan_search_data::SAMPLE_JSONL_GZ) as Box<dyn std::io::Read + Send>)
-        }),
+        inner: sample_source(),
         base: server.base.clone(),
     };
     let store = open_store(dir.path());
