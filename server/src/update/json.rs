@@ -696,25 +696,8 @@ mod tests {
 
     #[test]
     fn random_bytes_never_panic() {
-        // xorshift: deterministic, no dependency.
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         let alphabet = br#"[]{}",:0123456789.-eE truefalsenull\u"add"doc"delete"id"#;
-        for _ in 0..5000 {
-            let mut body = Vec::new();
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let len = (state % 40) as usize;
-            for _ in 0..len {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                body.push(if state.is_multiple_of(5) {
-                    (state >> 8) as u8
-                } else {
-                    alphabet[(state >> 8) as usize % alphabet.len()]
-                });
-            }
+        for body in super::super::random_bodies(0x9E37_79B9_7F4A_7C15, alphabet, 40, 5000) {
             let _ = parse(&body);
             let _ = parse(&[b"{\"add\":{\"doc\":".as_slice(), &body].concat());
             let _ = parse(&[b"[{\"a\":".as_slice(), &body].concat());

@@ -140,6 +140,38 @@ pub(crate) fn line_column(body: &[u8], offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Deterministic random request bodies for the parsers' no-panic tests: `count` bodies of
+/// up to `max_len - 1` bytes, mostly from `alphabet` (syntax pieces), one in five a raw
+/// byte. xorshift64, so the run is the same everywhere and needs no dependency.
+#[cfg(test)]
+fn random_bodies(
+    seed: u64,
+    alphabet: &'static [u8],
+    max_len: u64,
+    count: usize,
+) -> impl Iterator<Item = Vec<u8>> {
+    let mut state = seed;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..count).map(move |_| {
+        let len = next() % max_len;
+        (0..len)
+            .map(|_| {
+                let r = next();
+                if r.is_multiple_of(5) {
+                    (r >> 8) as u8
+                } else {
+                    alphabet[(r >> 8) as usize % alphabet.len()]
+                }
+            })
+            .collect()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

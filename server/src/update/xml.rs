@@ -516,24 +516,8 @@ mod tests {
 
     #[test]
     fn random_bytes_never_panic() {
-        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
         let alphabet = br#"<>/="' !?-[]&;#x12amp<add><doc><field name="id">CDATA</delete>"#;
-        for _ in 0..5000 {
-            let mut body = Vec::new();
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let len = (state % 48) as usize;
-            for _ in 0..len {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                body.push(if state.is_multiple_of(5) {
-                    (state >> 8) as u8
-                } else {
-                    alphabet[(state >> 8) as usize % alphabet.len()]
-                });
-            }
+        for body in super::super::random_bodies(0x2545_F491_4F6C_DD1D, alphabet, 48, 5000) {
             let _ = parse(&body);
             let _ = parse(&[b"<add><doc><field name=\"a\">".as_slice(), &body].concat());
         }
