@@ -2,8 +2,10 @@
 //! `ckan-search` command line (`serve`, `search-index …`, `generate`).
 
 pub mod auth;
+pub mod ckan_api;
 pub mod cli;
 pub mod error;
+pub mod execute;
 pub mod live;
 pub mod routes;
 pub mod state;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use ckan_search_indexer::schema::CkanSchema;
 
 use crate::auth::AuthConfig;
+use crate::ckan_api::CkanApi;
 use crate::live::LiveIndex;
 use crate::writer::LiveWriter;
 
@@ -21,4 +22,6 @@ pub struct AppState {
     pub writer: LiveWriter,
     /// Which route groups need HTTP Basic credentials ([`AuthConfig::off`] for none).
     pub auth: Arc<AuthConfig>,
+    /// The CKAN API settings and caches.
+    pub ckan: Arc<CkanApi>,
 }

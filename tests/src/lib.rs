@@ -45,6 +45,7 @@ impl TestServer {
             schema: schema.clone(),
             core: "ckan".into(),
             auth: Arc::new(auth),
+            ckan: Arc::default(),
             writer: LiveWriter::start(live.clone(), schema, WriterConfig::default())
                 .expect("start the writer"),
         };

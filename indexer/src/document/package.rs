@@ -580,7 +580,7 @@ fn python_str(v: &Value) -> String {
 }
 
 /// Python's `repr()` of a JSON value (containers as Python literals).
-fn python_repr(v: &Value) -> String {
+pub fn python_repr(v: &Value) -> String {
     match v {
         Value::Null => "None".to_string(),
         Value::Bool(true) => "True".to_string(),
@@ -610,7 +610,7 @@ fn python_repr(v: &Value) -> String {
 /// Python's `repr(str)`: single quotes unless the text has `'` and no `"`; escapes for
 /// backslash, the quote, `\t \n \r`, and non-printable characters (approximated: control
 /// characters, non-space separators, common format characters, private use).
-fn python_str_repr(s: &str) -> String {
+pub fn python_str_repr(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {

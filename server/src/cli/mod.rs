@@ -35,7 +35,7 @@ pub struct Cli {
 pub enum Command {
     /// Run the HTTP service (Solr's /select for CKAN). Indexes the bundled sample catalogue
     /// first if the data directory has no index yet.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// CKAN's `search-index` commands, on the index in the data directory.
     #[command(name = "search-index")]
     SearchIndex(SearchIndexCommand),
@@ -125,7 +125,7 @@ pub fn init_tracing(verbose: u8) {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve(args) => serve::run(args),
+        Command::Serve(args) => serve::run(*args),
         Command::SearchIndex(cmd) => search_index::run(cmd),
         Command::Generate(args) => generate::run(args),
     }

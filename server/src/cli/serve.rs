@@ -13,6 +13,7 @@ use clap::Args;
 
 use super::{sample_source, IndexArgs};
 use crate::auth::{AuthConfig, Credentials};
+use crate::ckan_api::{CkanApi, CkanApiConfig};
 use crate::live::LiveIndex;
 use crate::state::AppState;
 use crate::writer::{LiveWriter, WriterConfig};
@@ -42,6 +43,64 @@ pub struct ServeArgs {
     pub soft_commit_ms: u64,
     #[command(flatten)]
     pub auth: AuthArgs,
+    #[command(flatten)]
+    pub ckan: CkanApiArgs,
+}
+
+/// The CKAN settings that shape `/api/3/action/package_search` and `/api/search/dataset`
+/// (named as in CKAN's ini file).
+#[derive(Debug, Args)]
+pub struct CkanApiArgs {
+    /// `ckan.site_url`: the base of the `help` links in API answers (default: the
+    /// request's Host).
+    #[arg(long, env = "CKAN_SITE_URL", value_name = "URL")]
+    pub site_url: Option<String>,
+    /// `ckan.search.rows_max`: the most rows one `package_search` returns.
+    #[arg(long, env = "CKAN_SEARCH_ROWS_MAX", default_value = "1000")]
+    pub rows_max: usize,
+    /// `ckan.search.default_package_sort`.
+    #[arg(
+        long,
+        env = "CKAN_SEARCH_DEFAULT_PACKAGE_SORT",
+        default_value = "score desc, metadata_modified desc"
+    )]
+    pub default_package_sort: String,
+    /// `search.facets.limit`: facet values per field unless `facet.limit` is sent.
+    #[arg(long, env = "CKAN_SEARCH_FACETS_LIMIT", default_value = "50")]
+    pub facets_limit: i64,
+    /// `ckan.search.solr_allowed_query_parsers`: local-parameter parsers callers may
+    /// use in `package_search` (comma-separated, e.g. `bool,knn`).
+    #[arg(long, env = "CKAN_SEARCH_ALLOWED_QUERY_PARSERS", value_delimiter = ',')]
+    pub allowed_query_parsers: Vec<String>,
+    /// Remove author and maintainer fields from `/api/search/dataset` answers, as
+    /// data.gov.uk does.
+    #[arg(long, env = "CKAN_SEARCH_STRIP_PII")]
+    pub strip_pii: bool,
+    /// An API token that searches as a sysadmin (sees private and draft datasets when
+    /// asked); without it every caller is anonymous.
+    #[arg(long, env = "CKAN_SEARCH_SYSADMIN_TOKEN", hide_env_values = true)]
+    pub sysadmin_token: Option<String>,
+}
+
+impl CkanApiArgs {
+    /// The API configuration, for the site `site_id`.
+    pub fn config(&self, site_id: &str) -> CkanApiConfig {
+        CkanApiConfig {
+            site_id: site_id.to_string(),
+            site_url: self.site_url.clone(),
+            rows_max: self.rows_max,
+            default_sort: self.default_package_sort.clone(),
+            facets_limit: self.facets_limit,
+            allowed_query_parsers: self
+                .allowed_query_parsers
+                .iter()
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
+            strip_pii: self.strip_pii,
+            sysadmin_token: self.sysadmin_token.clone().filter(|t| !t.is_empty()),
+        }
+    }
 }
 
 /// HTTP Basic auth, as CKAN's `solr_user` / `solr_password` send it. Off by default;
@@ -140,6 +199,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         schema: schema.clone(),
         core: args.core.clone().into(),
         auth: Arc::new(auth.clone()),
+        ckan: Arc::new(CkanApi::new(args.ckan.config(&args.index.site_id))),
         writer: LiveWriter::start(
             live.clone(),
             schema,

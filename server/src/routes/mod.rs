@@ -31,7 +31,8 @@ pub fn app(state: AppState) -> Router {
         .route("/solr/{core}/admin/ping", get(schema_ping::ping))
         .route("/solr/{core}/admin/ping/", get(schema_ping::ping))
         .route("/solr/{core}/get", get(schema_ping::get))
-        .route("/solr/{core}/get/", get(schema_ping::get));
+        .route("/solr/{core}/get/", get(schema_ping::get))
+        .merge(crate::ckan_api::routes());
     let update = Router::new()
         .route("/solr/{core}/update", post(update::update))
         .route("/solr/{core}/update/", post(update::update));

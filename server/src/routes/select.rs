@@ -4,15 +4,15 @@
 use std::time::Instant;
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use ckan_search_query::facet::FacetCounts;
 use ckan_search_query::search::score_value;
-use ckan_search_query::{hit_fields, search, SearchRequest, SolrParams};
+use ckan_search_query::{hit_fields, SolrParams};
 use serde_json::{json, Map, Value};
 
 use crate::error::ApiError;
+use crate::execute::{execute, Executed};
 use crate::state::AppState;
 
 /// `GET /solr/<core>/select`.
@@ -49,24 +49,14 @@ async fn select(
     pairs: Vec<(String, String)>,
 ) -> Result<Response, ApiError> {
     let started = Instant::now();
-    if core != *state.core {
-        return Err(ApiError {
-            status: StatusCode::NOT_FOUND,
-            message: format!("no such core: {core}"),
-        });
-    }
     let params = SolrParams::new(pairs);
-    let request = SearchRequest::from_params(&params, chrono::Utc::now().timestamp_millis())?;
-    let generation = state.live.get().ok_or_else(ApiError::unavailable)?;
-    let schema = state.schema.clone();
-    // Searching is CPU work: keep it off the reactor.
-    let searcher = generation.searcher();
-    let (result, request, searcher) = tokio::task::spawn_blocking(move || {
-        let result = search(&searcher, &schema, &request)?;
-        Ok::<_, ckan_search_query::QueryError>((result, request, searcher))
-    })
-    .await
-    .map_err(|e| ApiError::internal(e.to_string()))??;
+    let Executed {
+        result,
+        request,
+        searcher,
+        schema,
+        ..
+    } = execute(&state, &core, &params).await?;
 
     let mut response = Map::new();
     response.insert("numFound".into(), json!(result.num_found));
@@ -98,9 +88,7 @@ async fn select(
             result
                 .hits
                 .iter()
-                .map(|hit| {
-                    hit_fields(&searcher, &state.schema, &request.fl, hit).map(Value::Object)
-                })
+                .map(|hit| hit_fields(&searcher, &schema, &request.fl, hit).map(Value::Object))
                 .collect::<Result<Vec<_>, _>>()
         })
         .await
@@ -108,13 +96,7 @@ async fn select(
         body["response"]["docs"] = Value::Array(docs);
         return Ok(Json(body).into_response());
     }
-    Ok(stream_docs(
-        body,
-        result.hits,
-        searcher,
-        state.schema.clone(),
-        request.fl,
-    ))
+    Ok(stream_docs(body, result.hits, searcher, schema, request.fl))
 }
 
 /// Answers with more documents than this are streamed.
