@@ -75,6 +75,45 @@ fn repeated_fq_are_all_applied_and_echoed() {
 }
 
 #[test]
+fn echo_params_none_explicit_all_and_invalid() {
+    let f = fixture();
+    let header = |echo: Option<&str>| {
+        let mut params = vec![("q", "*:*"), ("rows", "0")];
+        if let Some(e) = echo {
+            params.push(("echoParams", e));
+        }
+        let (status, body) = f.server.select(&params);
+        (status, body["responseHeader"].clone(), body)
+    };
+    // No value: CKAN's solrconfig default, `explicit`.
+    let (_, h, _) = header(None);
+    assert_eq!(h["params"], serde_json::json!({"q": "*:*", "rows": "0"}));
+    let (_, h, _) = header(Some("none"));
+    assert!(h.get("params").is_none(), "{h}");
+    assert_eq!(h["status"], 0);
+    let (_, h, _) = header(Some("explicit"));
+    assert_eq!(
+        h["params"],
+        serde_json::json!({"q": "*:*", "rows": "0", "echoParams": "explicit"})
+    );
+    // `all` adds the handler defaults the request did not set (`rows` is set here).
+    let (_, h, _) = header(Some("all"));
+    assert_eq!(
+        h["params"],
+        serde_json::json!({"q": "*:*", "rows": "0", "echoParams": "all"})
+    );
+    let (status, body) = f.server.select(&[("q", "*:*"), ("echoParams", "ALL")]);
+    assert_eq!(status, 200);
+    assert_eq!(body["responseHeader"]["params"]["rows"], "10");
+    let (status, _, body) = header(Some("loud"));
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["error"]["msg"],
+        "Invalid value 'loud' for echoParams parameter, use 'EXPLICIT' or 'ALL'"
+    );
+}
+
+#[test]
 fn field_value_terms_match_string_fields_exactly() {
     let f = fixture();
     let mut per_org: HashMap<&str, u64> = HashMap::new();

@@ -50,6 +50,7 @@ async fn select(
 ) -> Result<Response, ApiError> {
     let started = Instant::now();
     let params = SolrParams::new(pairs);
+    let echo = EchoParams::from_params(&params)?;
     let Executed {
         result,
         request,
@@ -66,12 +67,14 @@ async fn select(
     }
     response.insert("numFoundExact".into(), json!(true));
     response.insert("docs".into(), Value::Array(Vec::new()));
+    let mut header = Map::new();
+    header.insert("status".into(), json!(0));
+    header.insert("QTime".into(), json!(started.elapsed().as_millis() as u64));
+    if let Some(echoed) = echo.render(&params) {
+        header.insert("params".into(), echoed);
+    }
     let mut body = json!({
-        "responseHeader": {
-            "status": 0,
-            "QTime": started.elapsed().as_millis() as u64,
-            "params": echo_params(&params),
-        },
+        "responseHeader": header,
         "response": response,
     });
     if let Some(body) = body.as_object_mut() {
@@ -193,6 +196,47 @@ fn facet_counts(facets: &FacetCounts) -> Value {
         "facet_intervals": {},
         "facet_heatmaps": {},
     })
+}
+
+/// `echoParams`: which parameters the response header repeats. CKAN's solrconfig sets
+/// `explicit` as the `/select` default (with `rows=10`), so that is what no value means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EchoParams {
+    None,
+    Explicit,
+    All,
+}
+
+impl EchoParams {
+    fn from_params(params: &SolrParams) -> Result<Self, ApiError> {
+        match params.get("echoParams") {
+            None => Ok(Self::Explicit),
+            Some(v) => match v.to_ascii_lowercase().as_str() {
+                "none" => Ok(Self::None),
+                "explicit" => Ok(Self::Explicit),
+                "all" => Ok(Self::All),
+                _ => Err(ApiError::bad_request(format!(
+                    "Invalid value '{v}' for echoParams parameter, use 'EXPLICIT' or 'ALL'"
+                ))),
+            },
+        }
+    }
+
+    /// The `params` entry of the header, if any: `all` adds the handler defaults the
+    /// request did not override.
+    fn render(self, params: &SolrParams) -> Option<Value> {
+        match self {
+            Self::None => None,
+            Self::Explicit => Some(echo_params(params)),
+            Self::All => {
+                let mut effective = params.clone();
+                if params.get("rows").is_none() {
+                    effective.0.push(("rows".into(), "10".into()));
+                }
+                Some(echo_params(&effective))
+            }
+        }
+    }
 }
 
 /// Solr's `echoParams=explicit`: each parameter once, repeated ones as an array.
