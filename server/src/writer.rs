@@ -449,26 +449,64 @@ fn apply(
     Ok(())
 }
 
+/// A version-4-shaped UUID, as Solr's `UUIDUpdateProcessorFactory` makes. Its 122 bits are
+/// an MD5 of what makes this call unique (a process-wide counter, the process id, the
+/// clock, and the address of a fresh allocation), so ids never repeat within a process and
+/// collide across restarts only by MD5 chance.
+fn random_uuid() -> String {
+    use md5::{Digest, Md5};
+    let mut hasher = Md5::new();
+    hasher.update(next_version().to_le_bytes());
+    hasher.update(std::process::id().to_le_bytes());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    hasher.update(now.to_le_bytes());
+    let local = Box::new(0u8);
+    hasher.update((&*local as *const u8 as usize).to_le_bytes());
+    let mut bytes: [u8; 16] = hasher.finalize().into();
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
+    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
 /// Solr's default update chain gives a document without the uniqueKey a generated one
 /// (data.gov.uk's organisation documents rely on it).
 fn with_index_id(mut doc: SolrDocument) -> SolrDocument {
     if doc.get(fields::INDEX_ID).is_none_or(|v| v.is_null()) {
-        let mut bytes = [0u8; 16];
-        let seed = next_version().to_le_bytes();
-        let salt = std::process::id().to_le_bytes();
-        for (i, b) in bytes.iter_mut().enumerate() {
-            *b = seed[i % 8] ^ salt[i % 4].rotate_left(i as u32);
-        }
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let uuid = format!(
-            "{}-{}-{}-{}-{}",
-            &hex[..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..]
-        );
-        doc.insert(fields::INDEX_ID, serde_json::Value::String(uuid));
+        doc.insert(fields::INDEX_ID, serde_json::Value::String(random_uuid()));
     }
     doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::random_uuid;
+
+    #[test]
+    fn generated_index_ids_are_distinct_version_4_uuids() {
+        let ids: Vec<String> = (0..1000).map(|_| random_uuid()).collect();
+        let distinct: std::collections::HashSet<&String> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len());
+        for id in &ids {
+            let parts: Vec<&str> = id.split('-').collect();
+            assert_eq!(
+                parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+                vec![8, 4, 4, 4, 12]
+            );
+            assert!(parts[2].starts_with('4'), "{id}");
+            assert!(matches!(&parts[3][..1], "8" | "9" | "a" | "b"), "{id}");
+            // The halves are independent (the old generator repeated them).
+            assert_ne!(&id[..8], &id[24..32]);
+        }
+    }
 }

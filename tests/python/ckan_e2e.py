@@ -4,13 +4,15 @@ ckan-search standing in for Solr?
 Run by tests/tests/ckan.rs with the CKAN venv's interpreter:
     python ckan_e2e.py --solr-url http://127.0.0.1:PORT/solr/ckan --workdir DIR --db NAME
 It creates its own PostgreSQL role and database (trust auth on 127.0.0.1:5432), writes a CKAN
-ini, initialises the DB, starts `ckan run` on a free port, drives the action API over HTTP and
-the search-index CLI, asserts results (ids, counts, facets), then drops the database.
+ini, initialises the DB, starts `ckan run` on a free port, drives the action API and the web
+search page (/dataset) over HTTP and the search-index CLI, asserts results (ids, counts, facets,
+what the page lists), then drops the database.
 Exits non-zero with the first failed assertion. The expectations follow CKAN 2.12's own
 semantics (ckan/lib/search/query.py, ckan/logic/action/get.py), not the server's answers.
 """
 
 import argparse
+import html.parser
 import json
 import os
 import re
@@ -28,6 +30,7 @@ CKAN = None  # path to the venv's `ckan` executable
 INI = None
 TOKEN = None
 API = None
+SITE = None  # the `ckan run` web root, http://127.0.0.1:PORT
 T0 = time.time()
 
 
@@ -85,22 +88,11 @@ def free_port():
     return port
 
 
-def write_ini(workdir, db, port):
-    global INI
-    INI = os.path.join(workdir, "ckan.ini")
-    subprocess.run([CKAN, "generate", "config", INI], check=True, capture_output=True)
-    text = open(INI).read()
-    storage = os.path.join(workdir, "storage")
-    os.makedirs(storage, exist_ok=True)
-    settings = {
-        "sqlalchemy.url": "postgresql://%s:pass@127.0.0.1/%s" % (db, db),
-        "ckan.site_url": "http://127.0.0.1:%d" % port,
-        "ckan.redis.url": "redis://127.0.0.1:6379/0",
-        "ckan.storage_path": storage,
-        "solr_url": ARGS.solr_url,
-        "ckan.plugins": "activity",
-        "ckan.site_id": "default",
-    }
+def generate_ini(ckan, path, settings):
+    """`ckan generate config PATH`, then each setting replaces its (possibly commented-out)
+    line, or is added at the top of [app:main]. Shared with ckan_suite.py."""
+    subprocess.run([ckan, "generate", "config", path], check=True, capture_output=True)
+    text = open(path).read()
     for key, value in settings.items():
         pattern = re.compile(r"^#?\s*%s\s*=.*$" % re.escape(key), re.M)
         line = "%s = %s" % (key, value)
@@ -108,15 +100,46 @@ def write_ini(workdir, db, port):
             text = pattern.sub(lambda _m: line, text, count=1)
         else:
             text = text.replace("[app:main]\n", "[app:main]\n%s\n" % line, 1)
-    open(INI, "w").write(text)
+    open(path, "w").write(text)
 
 
-def setup(workdir, db):
-    global TOKEN, API
-    psql("DROP DATABASE IF EXISTS %s" % db)
+def create_db(db):
+    """A fresh PostgreSQL role and database, both named `db` (password `pass`)."""
+    psql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % db)
     psql("DROP ROLE IF EXISTS %s" % db)
     psql("CREATE ROLE %s LOGIN PASSWORD 'pass'" % db)
     psql("CREATE DATABASE %s OWNER %s ENCODING 'utf-8'" % (db, db))
+
+
+def drop_db(db):
+    try:
+        psql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % db)
+        psql("DROP ROLE IF EXISTS %s" % db)
+    except subprocess.CalledProcessError as e:
+        print("cleanup failed: %s" % e.stderr)
+
+
+def write_ini(workdir, db, port):
+    global INI
+    INI = os.path.join(workdir, "ckan.ini")
+    storage = os.path.join(workdir, "storage")
+    os.makedirs(storage, exist_ok=True)
+    generate_ini(CKAN, INI, {
+        "sqlalchemy.url": "postgresql://%s:pass@127.0.0.1/%s" % (db, db),
+        "ckan.site_url": "http://127.0.0.1:%d" % port,
+        "ckan.redis.url": "redis://127.0.0.1:6379/0",
+        "ckan.storage_path": storage,
+        "solr_url": ARGS.solr_url,
+        "ckan.plugins": "activity",
+        "ckan.site_id": "default",
+        # one dataset per web page, so the scenario's two public datasets make two pages
+        "ckan.datasets_per_page": "1",
+    })
+
+
+def setup(workdir, db):
+    global TOKEN, API, SITE
+    create_db(db)
     port = free_port()
     write_ini(workdir, db, port)
     log("ini written; db init")
@@ -131,7 +154,8 @@ def setup(workdir, db):
     server = subprocess.Popen(
         [CKAN, "-c", INI, "run", "-H", "127.0.0.1", "-p", str(port), "-r"],
         stdout=open(os.path.join(workdir, "ckan-run.log"), "w"), stderr=subprocess.STDOUT)
-    API = "http://127.0.0.1:%d/api/3/action/" % port
+    SITE = "http://127.0.0.1:%d" % port
+    API = SITE + "/api/3/action/"
     deadline = time.time() + 90
     while True:
         try:
@@ -143,6 +167,139 @@ def setup(workdir, db):
             time.sleep(0.3)
     log("ckan run is up")
     return server
+
+
+class SearchPage(html.parser.HTMLParser):
+    """What CKAN's /dataset page shows (templates package/search.html and the snippets
+    search_result_text, package_item, facet_list): the result-count heading (`<h1>`), each
+    listed dataset as (link, title, badges) and the sidebar's facet counts."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.headings = []  # text of every <h1>
+        self.datasets = []  # (href, title, [badge texts]) in page order
+        self.facets = {}  # facet field -> {label: count}
+        self._h1 = None
+        self._item = None  # the dataset heading being read
+        self._facet = None  # (field, label) of the facet link being read
+        self._into = None  # the list that receives text: title, badge or facet count
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        cls = (a.get("class") or "").split()
+        aria = a.get("aria-label") or ""
+        if tag == "h1":
+            self._h1 = []
+        elif tag == "h2" and "dataset-heading" in cls:
+            self._item = {"href": None, "title": [], "badges": []}
+        elif self._item is not None and tag == "a":
+            self._item["href"] = a.get("href")
+            self._into = self._item["title"]
+        elif self._item is not None and tag == "span" and "badge" in cls:
+            self._item["badges"].append([])
+            self._into = self._item["badges"][-1]
+        elif tag == "a" and aria.startswith("Search datasets by "):
+            self._facet = aria[len("Search datasets by "):].split(": ", 1)
+        elif self._facet is not None and tag == "span" and "item-count" in cls:
+            self._into = []
+
+    def handle_endtag(self, tag):
+        if tag == "h1" and self._h1 is not None:
+            self.headings.append(flat(self._h1))
+            self._h1 = None
+        elif tag == "h2" and self._item is not None:
+            item = self._item
+            self.datasets.append((item["href"], flat(item["title"]),
+                                  [flat(b) for b in item["badges"]]))
+            self._item = None
+        elif tag == "span" and self._facet is not None and self._into is not None:
+            field, label = self._facet
+            self.facets.setdefault(field, {})[label] = int(flat(self._into))
+            self._facet = self._into = None
+        elif tag in ("a", "span"):
+            self._into = None
+
+    def handle_data(self, data):
+        if self._h1 is not None:
+            self._h1.append(data)
+        if self._into is not None:
+            self._into.append(data)
+
+    def found(self):
+        """The result-count heading, e.g. '2 datasets found for "climate"'."""
+        return [h for h in self.headings if " found" in h]
+
+
+def flat(parts):
+    return " ".join("".join(parts).split())
+
+
+def web_search(token=None, **params):
+    """GET /dataset/ as the browser does (anonymous unless `token`), parsed."""
+    headers = {"Authorization": token} if token else {}
+    r = requests.get(SITE + "/dataset/", params=params, headers=headers, timeout=120)
+    check(r.status_code == 200, "GET /dataset/ %r: HTTP %d" % (params, r.status_code),
+          r.text[:2000])
+    return SearchPage(r.text)
+
+
+def web_dataset_page(pub1, pub2, priv):
+    """The web search page (views/dataset.py `search`, spec K9's web request). The ini sets
+    ckan.datasets_per_page = 1, so each page lists one dataset and page 2 exists. Anonymous
+    visitors see only the two public active datasets: priv-one (private) and draft-one (draft)
+    also say "climate" but are neither counted, listed nor faceted."""
+    def listed(pkg, badges=()):
+        return ("/dataset/" + pkg["name"], pkg["title"], list(badges))
+
+    def expect(page, found, datasets, what):
+        check(page.found() == [found], what + ": result count", page.headings)
+        check(page.datasets == datasets, what + ": datasets listed", page.datasets)
+
+    p = web_search()
+    # default sort (score desc, metadata_modified desc; every score equal): newest first
+    expect(p, "2 datasets found", [listed(pub2)], "/dataset/")
+    check({f: p.facets.get(f) for f in ("tags", "res_format", "organization", "groups")}
+          == {"tags": {"climate": 1, "water": 1, "finance": 1},
+              "res_format": {"CSV": 1, "JSON": 1},
+              "organization": {"E2E Org": 2},
+              "groups": {"E2E Group": 1}}, "/dataset/: facets", p.facets)
+
+    p = web_search(sort="title_string asc")
+    expect(p, "2 datasets found", [listed(pub2)], "/dataset/ sort=title_string asc")
+    p = web_search(sort="title_string asc", page=2)
+    expect(p, "2 datasets found", [listed(pub1)], "/dataset/ sort=title_string asc page=2")
+    p = web_search(sort="title_string desc", page=2)
+    expect(p, "2 datasets found", [listed(pub2)], "/dataset/ sort=title_string desc page=2")
+
+    p = web_search(q="climate")
+    expect(p, '1 dataset found for "climate"', [listed(pub1)], "/dataset/?q=climate")
+    p = web_search(tags="climate")
+    expect(p, "1 dataset found", [listed(pub1)], "/dataset/?tags=climate")
+    check(p.facets.get("tags") == {"climate": 1, "water": 1}, "tags=climate: tags facet",
+          p.facets)
+    p = web_search(res_format="JSON")
+    expect(p, "1 dataset found", [listed(pub2)], "/dataset/?res_format=JSON")
+
+    # the spec's K9 web request: q, two facet filters, a sort and a page
+    k9 = {"q": "climate", "tags": "climate", "res_format": "CSV", "sort": "title_string asc"}
+    p = web_search(**k9)
+    expect(p, '1 dataset found for "climate"', [listed(pub1)], "K9 web request page 1")
+    p = web_search(page=2, **k9)
+    expect(p, '1 dataset found for "climate"', [], "K9 web request page 2")
+    p = web_search(q="climate", tags="climate", res_format="JSON")
+    expect(p, 'No datasets found for "climate"', [], "q=climate res_format=JSON")
+
+    # the sysadmin (API token on a web route) also sees the private one, badged; drafts are
+    # never on the web search page
+    p = web_search(token=TOKEN, q="climate", sort="title_string desc")
+    expect(p, '2 datasets found for "climate"', [listed(priv, ["Private"])],
+           "sysadmin /dataset/?q=climate sort=title_string desc")
+    p = web_search(token=TOKEN, q="climate", sort="title_string desc", page=2)
+    expect(p, '2 datasets found for "climate"', [listed(pub1)],
+           "sysadmin /dataset/?q=climate page=2")
+    log("web /dataset page checks passed")
 
 
 def scenario():
@@ -259,6 +416,9 @@ def scenario():
     check([(g["name"], g["package_count"]) for g in groups] == [("e2e-group", 1)],
           "group_list all_fields", groups)
 
+    # the web search page, while the four datasets are as created
+    web_dataset_page(pub1, pub2, priv)
+
     # update / patch / delete / purge
     action("package_update", **dict(pub2, title="Budget numbers revised"))
     r = search(q="revised")
@@ -374,11 +534,7 @@ def main():
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
-        try:
-            psql("DROP DATABASE IF EXISTS %s WITH (FORCE)" % ARGS.db)
-            psql("DROP ROLE IF EXISTS %s" % ARGS.db)
-        except subprocess.CalledProcessError as e:
-            print("cleanup failed: %s" % e.stderr)
+        drop_db(ARGS.db)
 
 
 if __name__ == "__main__":

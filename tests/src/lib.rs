@@ -12,6 +12,7 @@ use ckan_search_indexer::rebuild::{full_rebuild, NoProgress, RebuildOptions, Sum
 use ckan_search_indexer::schema::CkanSchema;
 use ckan_search_indexer::source::{JsonlSource, Source};
 use ckan_search_server::auth::AuthConfig;
+use ckan_search_server::ckan_api::{CkanApi, CkanApiConfig};
 use ckan_search_server::live::LiveIndex;
 use ckan_search_server::writer::{LiveWriter, WriterConfig};
 use ckan_search_server::AppState;
@@ -37,6 +38,15 @@ impl TestServer {
 
     /// As [`TestServer::start`], with the route groups `auth` protects behind HTTP Basic.
     pub fn start_with_auth(data_dir: &Path, auth: AuthConfig) -> Self {
+        Self::start_with(data_dir, auth, CkanApi::default())
+    }
+
+    /// As [`TestServer::start`], with the CKAN API (`/api/…`) configured by `ckan`.
+    pub fn start_with_ckan(data_dir: &Path, ckan: CkanApiConfig) -> Self {
+        Self::start_with(data_dir, AuthConfig::off(), CkanApi::new(ckan))
+    }
+
+    fn start_with(data_dir: &Path, auth: AuthConfig, ckan: CkanApi) -> Self {
         let store = open_store(data_dir);
         let live = LiveIndex::open(store).expect("open live index");
         let schema = Arc::new(CkanSchema::new());
@@ -45,7 +55,7 @@ impl TestServer {
             schema: schema.clone(),
             core: "ckan".into(),
             auth: Arc::new(auth),
-            ckan: Arc::default(),
+            ckan: Arc::new(ckan),
             writer: LiveWriter::start(live.clone(), schema, WriterConfig::default())
                 .expect("start the writer"),
         };

@@ -1,8 +1,9 @@
-//! Does real CKAN 2.12 (from PyPI) work with ckan-search as its Solr? Drives CKAN's action API
-//! and `ckan search-index` commands against an in-process server; the scenario and its
-//! assertions live in tests/python/ckan_e2e.py.
+//! Does real CKAN 2.12 (from PyPI) work with ckan-search as its Solr? Two tests, each against
+//! its own in-process server: a scenario over CKAN's action API, web search page and
+//! `ckan search-index` commands (tests/python/ckan_e2e.py), and CKAN's own search test suite
+//! (tests/python/ckan_suite.py).
 
-use ckan_search_tests::{publish_empty, TestServer};
+use ckan_search_tests::{empty_server, TestServer};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -30,37 +31,54 @@ fn ckan_python() -> PathBuf {
     python
 }
 
-#[test]
-fn real_ckan_uses_ckan_search_as_solr() {
+/// Runs tests/python/`script` with the CKAN venv against `server`, in a fresh work directory
+/// and with a PostgreSQL database of its own (`db` plus this process id), prints its output
+/// and asserts that it succeeded.
+fn run_ckan_script(script: &str, server: &TestServer, db: &str) {
     let python = ckan_python();
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    std::fs::create_dir_all(&data).unwrap();
-    publish_empty(&data);
-    let server = TestServer::start(&data);
-    let work = dir.path().join("ckan");
-    std::fs::create_dir_all(&work).unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/ckan_e2e.py");
+    let work = tempfile::tempdir().unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("python")
+        .join(script);
     let started = Instant::now();
     let out = Command::new(&python)
-        .arg(&script)
+        .arg(&path)
         .arg("--solr-url")
         .arg(format!("{}/solr/ckan", server.base))
         .arg("--workdir")
-        .arg(&work)
+        .arg(work.path())
         .arg("--db")
-        .arg(format!("ckan_e2e_{}", std::process::id()))
+        .arg(format!("{db}_{}", std::process::id()))
+        // CKAN reads these over its ini
         .env_remove("CKAN_INI")
         .env_remove("CKAN_SOLR_URL")
         .output()
-        .expect("run the CKAN scenario");
+        .unwrap_or_else(|e| panic!("run {script}: {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    println!("{stdout}");
+    println!(
+        "{script} ran for {:.1} s:\n{stdout}",
+        started.elapsed().as_secs_f64()
+    );
     assert!(
         out.status.success(),
-        "CKAN scenario failed after {:?}:\n{stdout}\n{stderr}",
+        "{script} failed after {:?}:\n{stdout}\n{stderr}",
         started.elapsed()
     );
+}
+
+#[test]
+fn real_ckan_uses_ckan_search_as_solr() {
+    let (server, _data) = empty_server();
+    run_ckan_script("ckan_e2e.py", &server, "ckan_e2e");
+    drop(server); // before its data directory goes
+}
+
+/// CKAN's ckan/tests/lib/search and the search tests of test_get.py (spec ckan-as-client.md
+/// section 7 step 6). They wipe the whole index, so the server is theirs alone.
+#[test]
+fn ckan_own_search_tests_pass_against_ckan_search() {
+    let (server, _data) = empty_server();
+    run_ckan_script("ckan_suite.py", &server, "ckan_suite");
     drop(server);
 }

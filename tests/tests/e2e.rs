@@ -3,6 +3,7 @@
 mod admin; // schema version check, ping, real-time get
 mod auth; // HTTP Basic auth: off ignores Authorization; select and update protected separately
 mod ckan; // real CKAN 2.12 (.ci/ckan-venv): action API and `ckan search-index` against ckan-search
+mod find; // data.gov.uk's organisation documents: reindex-organisations (pysolr), Find and Django reads
 mod pysolr; // the real pysolr client (3.11 JSON and XML adds, 3.6): add, search, facet, delete, commit
 mod queries; // the GOV.UK manual's and Find's queries, counts computed from the JSONL
 mod select; // /solr/ckan/select over the bundled sample: shapes, counts, fl, paging

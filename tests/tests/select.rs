@@ -442,3 +442,50 @@ fn random_requests_get_200_or_400() {
         );
     }
 }
+
+#[test]
+fn json_request_api_on_query_route() {
+    // data.gov.uk's runbooks: `curl $SOLR/query -d '{"query": …}'`.
+    let f = fixture();
+    let p = f.packages.iter().find(|p| p["private"] == false).unwrap();
+    let name = str_of(p, "name");
+    let body = serde_json::json!({
+        "query": format!("name:{name}"),
+        "filter": ["+site_id:\"default\""],
+        "fields": ["id", "name"],
+        "limit": 5,
+    });
+    let client = reqwest::blocking::Client::new();
+    let response = client
+        .post(format!("{}/solr/ckan/query", f.server.base))
+        .header("Content-Type", "application/json")
+        .body(body.to_string())
+        .send()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let answer: Value = response.json().unwrap();
+    assert_eq!(answer["response"]["numFound"], 1);
+    assert_eq!(
+        answer["response"]["docs"][0],
+        serde_json::json!({"id": str_of(p, "id"), "name": name})
+    );
+    // The GET form is a select.
+    let (status, answer) = f
+        .server
+        .get(&format!("/solr/ckan/query?q=name:{name}&fl=name&wt=json"));
+    assert_eq!(status, 200);
+    assert_eq!(answer["response"]["docs"][0]["name"], name);
+    // Unknown keys are refused as Solr refuses them, and nothing runs.
+    let response = client
+        .post(format!("{}/solr/ckan/query", f.server.base))
+        .header("Content-Type", "application/json")
+        .body(r#"{"qeury": "*:*"}"#)
+        .send()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let answer: Value = response.json().unwrap();
+    assert_eq!(
+        answer["error"]["msg"],
+        "Unknown top-level key in JSON request : qeury"
+    );
+}

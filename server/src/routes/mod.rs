@@ -1,6 +1,7 @@
 //! HTTP routes. Handlers extract, call the query side, and return; every failure goes
 //! through [`crate::error::ApiError`].
 
+mod json_request;
 mod schema_ping;
 mod select;
 mod update;
@@ -25,6 +26,14 @@ pub fn app(state: AppState) -> Router {
     let read = Router::new()
         .route("/solr/{core}/select", get(select::get).post(select::post))
         .route("/solr/{core}/select/", get(select::get).post(select::post))
+        .route(
+            "/solr/{core}/query",
+            get(json_request::get).post(json_request::post),
+        )
+        .route(
+            "/solr/{core}/query/",
+            get(json_request::get).post(json_request::post),
+        )
         .route("/solr/{core}/schema", get(schema_ping::schema_xml))
         .route("/solr/{core}/admin/file", get(schema_ping::schema_xml))
         .route("/solr/{core}/admin/file/", get(schema_ping::schema_xml))

@@ -37,13 +37,13 @@ pub async fn post(
     select(state, core, params).await
 }
 
-fn decode(query: &str) -> Vec<(String, String)> {
+pub(crate) fn decode(query: &str) -> Vec<(String, String)> {
     form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
 }
 
-async fn select(
+pub(crate) async fn select(
     state: AppState,
     core: String,
     pairs: Vec<(String, String)>,
