@@ -5,17 +5,31 @@
 //!   CKAN's validation, defaults, permission filters and envelopes;
 //! - `/api/search/dataset` and `/api/3/search/dataset`: data.gov.uk's wrappers around
 //!   `package_search` (bare result / envelope, author and maintainer fields stripped when
-//!   configured).
+//!   configured), also taking the legacy `limit` / `offset` the GOV.UK manual's URLs use.
+//!
+//! - `package_show`, `organization_list`, `organization_show` and `status_show` under the
+//!   same action routes ([`show`], [`organizations`], [`status`]);
+//! - the legacy `/api/1/search/dataset` and `/api/2/search/dataset` of CKAN ≤ 2.8
+//!   ([`legacy`]);
+//! - a cursor walk for sync clients: `package_search` with `ext_cursor` ([`cursor`]).
 //!
 //! Each CKAN rule is applied by translating the call into the Solr request CKAN itself
 //! would send ([`package_search::solr_request`]) and shaping the answer as CKAN does.
 
+pub mod action_error;
+pub mod cursor;
 pub mod error;
 pub mod facet_titles;
+pub mod legacy;
+pub mod organizations;
 pub mod package_search;
 pub mod pii;
+pub mod py2;
+pub mod py_values;
 pub mod python;
 pub mod request;
+pub mod show;
+pub mod status;
 pub mod validate;
 
 use std::sync::Arc;
@@ -28,6 +42,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Map, Value};
 
+use self::action_error::ActionError;
 use self::error::CkanError;
 use self::package_search::Labels;
 use self::request::DataDict;
@@ -77,6 +92,10 @@ pub struct CkanApi {
     pub config: CkanApiConfig,
     /// Facet display names, per searcher.
     pub titles: Arc<facet_titles::TitleCache>,
+    /// Organisations read from the index, per searcher.
+    pub orgs: Arc<organizations::OrgCache>,
+    /// `ckan.group_and_organization_list_max` and `…_all_fields_max`.
+    pub org_limits: organizations::ListLimits,
 }
 
 impl CkanApi {
@@ -85,6 +104,8 @@ impl CkanApi {
         Self {
             config,
             titles: Arc::default(),
+            orgs: Arc::default(),
+            org_limits: organizations::ListLimits::default(),
         }
     }
 }
@@ -102,8 +123,8 @@ pub fn routes() -> Router<AppState> {
             get(search_dataset).post(search_dataset),
         )
         .route(
-            "/api/{ver}/search/dataset",
-            get(search_dataset_versioned).post(search_dataset_versioned),
+            "/api/{ver}/search/{register}",
+            get(search_register).post(search_register),
         )
 }
 
@@ -124,6 +145,26 @@ impl Call {
             content_type,
             &self.body,
         )
+    }
+
+    /// `request.params` as Pylons gave them to CKAN 2.8: the URL's pairs, then a form
+    /// body's.
+    fn request_params(&self) -> Vec<(String, String)> {
+        let decode = |bytes: &[u8]| -> Vec<(String, String)> {
+            form_urlencoded::parse(bytes)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        };
+        let mut pairs = decode(self.query.as_deref().unwrap_or("").as_bytes());
+        let is_form = self
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+        if self.method == Method::POST && is_form {
+            pairs.extend(decode(&self.body));
+        }
+        pairs
     }
 
     /// JSONP: `callback` on a GET wraps a 200 answer.
@@ -148,8 +189,18 @@ impl Call {
         }
     }
 
-    fn help_url(&self, config: &CkanApiConfig, name: &str) -> String {
-        let base = match &config.site_url {
+    /// The caller of an action whose data dict is `data`: CKAN drops `callback` and, when
+    /// there was one, runs the action as an anonymous user (`ckan/views/api.py`).
+    fn caller(&self, config: &CkanApiConfig, data: &mut DataDict) -> Labels {
+        if data.shift_remove("callback").is_some() {
+            return Some(vec!["public".to_string()]);
+        }
+        self.labels(config)
+    }
+
+    /// `ckan.site_url`, or this request's origin.
+    fn site_url(&self, config: &CkanApiConfig) -> String {
+        match &config.site_url {
             Some(url) => url.trim_end_matches('/').to_string(),
             None => {
                 let host = self
@@ -159,7 +210,11 @@ impl Call {
                     .unwrap_or("localhost");
                 format!("http://{host}")
             }
-        };
+        }
+    }
+
+    fn help_url(&self, config: &CkanApiConfig, name: &str) -> String {
+        let base = self.site_url(config);
         format!("{base}/api/3/action/help_show?name={name}")
     }
 }
@@ -208,28 +263,90 @@ async fn action_versioned(
 async fn run_action(state: &AppState, name: &str, call: &Call) -> Response {
     let config = &state.ckan.config;
     let help = call.help_url(config, name);
-    let outcome = match name {
-        "package_search" => package_search_call(state, call).await,
-        _ => Err(CkanError::BadRequest(format!(
-            "Action name not known: {name}"
-        ))),
+    let outcome: Result<Value, ActionError> = match name {
+        "package_search" => package_search_call(state, call).await.map_err(Into::into),
+        "package_show" => match action_data(call, config) {
+            Ok((data, labels)) => show::package_show(state, &data, &labels).await,
+            Err(e) => Err(e.into()),
+        },
+        "organization_list" => match action_data(call, config) {
+            Ok((data, labels)) => {
+                let site_url = call.site_url(config);
+                let limits = state.ckan.org_limits;
+                organizations::organization_list(state, data, &labels, limits, &site_url).await
+            }
+            Err(e) => Err(e.into()),
+        },
+        "organization_show" => match action_data(call, config) {
+            Ok((data, labels)) => {
+                let site_url = call.site_url(config);
+                organizations::organization_show(state, &data, &labels, &site_url).await
+            }
+            Err(e) => Err(e.into()),
+        },
+        "status_show" => match action_data(call, config) {
+            Ok(_) => status::status_show(state, &call.site_url(config)).await,
+            Err(e) => Err(e.into()),
+        },
+        _ => Err(CkanError::BadRequest(format!("Action name not known: {name}")).into()),
     };
     match outcome {
         Ok(result) => {
             let body = json!({"help": help, "success": true, "result": result});
             render(StatusCode::OK, &body, call.callback())
         }
-        Err(e) => render_error(&help, &e),
+        Err(e) => render_action_error(&help, &e),
     }
+}
+
+/// An action's data dict and its caller's permission labels.
+fn action_data(call: &Call, config: &CkanApiConfig) -> Result<(DataDict, Labels), CkanError> {
+    let mut data = call.data()?;
+    let labels = call.caller(config, &mut data);
+    Ok((data, labels))
 }
 
 /// `package_search` for one call: read, validate, search.
 async fn package_search_call(state: &AppState, call: &Call) -> Result<Value, CkanError> {
-    let config = &state.ckan.config;
+    package_search_data(state, call, call.data()?).await
+}
+
+/// `search/dataset`: `package_search`, also accepting the legacy search API's paging names
+/// that the GOV.UK manual's URLs use.
+async fn search_dataset_call(state: &AppState, call: &Call) -> Result<Value, CkanError> {
     let mut data = call.data()?;
-    data.remove("callback");
+    legacy_paging_aliases(&mut data);
+    package_search_data(state, call, data).await
+}
+
+/// `limit` → `rows` and `offset` → `start`. The GOV.UK manual's "count and list a sample"
+/// URLs pass `limit=20`, a CKAN ≤ 2.8 legacy-API name: data.gov.uk's wrapper hands it to
+/// `package_search` unchanged, so on CKAN 2.9+ those URLs fail with "Invalid search
+/// parameters: ['limit']". Here they work. An explicit `rows` / `start` wins and the alias
+/// is dropped. `/api/3/action/package_search` stays as strict as CKAN.
+fn legacy_paging_aliases(data: &mut DataDict) {
+    for (alias, name) in [("limit", "rows"), ("offset", "start")] {
+        if let Some(value) = data.shift_remove(alias) {
+            data.entry(name).or_insert(value);
+        }
+    }
+}
+
+/// `package_search` over an already-read data dict: validate, search.
+async fn package_search_data(
+    state: &AppState,
+    call: &Call,
+    mut data: DataDict,
+) -> Result<Value, CkanError> {
+    let config = &state.ckan.config;
+    let labels = call.caller(config, &mut data);
     let input = validate::package_search(&data, config.rows_max)?;
-    package_search::run(state, config, &input, &call.labels(config)).await
+    // CKAN's own checks first: its errors win over the cursor's.
+    let walk = cursor::requested(&data)?;
+    match walk {
+        Some(mark) => cursor::run(state, config, &input, &labels, &mark).await,
+        None => package_search::run(state, config, &input, &labels).await,
+    }
 }
 
 /// data.gov.uk's `/api/search/dataset`: `package_search`'s bare result.
@@ -247,7 +364,7 @@ async fn search_dataset(
         body,
     };
     let config = &state.ckan.config;
-    match package_search_call(&state, &call).await {
+    match search_dataset_call(&state, &call).await {
         Ok(mut result) => {
             if config.strip_pii {
                 pii::strip_search_result(&mut result);
@@ -255,6 +372,49 @@ async fn search_dataset(
             render(StatusCode::OK, &result, call.callback())
         }
         Err(e) => render_error(&call.help_url(config, "package_search"), &e),
+    }
+}
+
+/// `/api/<ver>/search/<register>`: data.gov.uk's `/api/3/search/dataset`, or CKAN 2.8's
+/// legacy search for versions 1 and 2.
+async fn search_register(
+    State(state): State<AppState>,
+    Path((ver, register)): Path<(String, String)>,
+    method: Method,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: axum::body::Bytes,
+) -> Response {
+    match (ver.as_str(), register.as_str()) {
+        ("3", "dataset") => {
+            search_dataset_versioned(
+                State(state),
+                Path(ver),
+                method,
+                headers,
+                RawQuery(query),
+                body,
+            )
+            .await
+        }
+        ("1" | "2", _) => {
+            let version = if ver == "2" { 2 } else { 1 };
+            let call = Call {
+                method,
+                headers,
+                query,
+                body,
+            };
+            let request = legacy::LegacyRequest {
+                version,
+                register,
+                pairs: call.request_params(),
+                is_get: call.method == Method::GET,
+            };
+            let answer = legacy::search(&state, &request).await;
+            render(answer.status, &answer.body, answer.callback)
+        }
+        _ => not_found(),
     }
 }
 
@@ -278,7 +438,7 @@ async fn search_dataset_versioned(
     };
     let config = &state.ckan.config;
     let help = call.help_url(config, "package_search");
-    match package_search_call(&state, &call).await {
+    match search_dataset_call(&state, &call).await {
         Ok(mut result) => {
             if config.strip_pii {
                 pii::strip_search_result(&mut result);
@@ -293,7 +453,12 @@ async fn search_dataset_versioned(
 /// CKAN's error envelope (`help`, `error`, `success: false`), or the bare string of a
 /// bad request.
 fn render_error(help: &str, e: &CkanError) -> Response {
-    if let CkanError::Internal(detail) = e {
+    render_action_error(help, &ActionError::Ckan(e.clone()))
+}
+
+/// [`render_error`] for any action's failure.
+fn render_action_error(help: &str, e: &ActionError) -> Response {
+    if let Some(detail) = e.internal_detail() {
         tracing::error!(error = %detail, "CKAN API call failed");
     }
     let body = match (e.error_object(), e.bad_request_body()) {

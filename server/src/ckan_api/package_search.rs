@@ -97,39 +97,36 @@ pub fn solr_request(
         fq.push_str(&format!(" +state:({})", states.join(" OR ")));
     }
 
-    // The dict handed to `run()`: the caller's keys, then what the action adds.
+    // The dict handed to `run()`, in CKAN's key order (it shows in Solr error messages):
+    // the schema's keys present, sorted by name as navl's validation leaves them (`rows`
+    // always, by its default), then the other keys as received, then what the action adds.
     let mut dict = Map::new();
-    let mut put = |k: &str, v: Value| {
-        dict.insert(k.to_string(), v);
-    };
-    if let Some(q) = &input.q {
-        put("q", json!(q));
-    }
-    if let Some(start) = input.start {
-        put("start", json!(start));
-    }
-    if let Some(qf) = &input.qf {
-        put("qf", json!(qf));
-    }
-    if let Some(facet) = &input.facet {
-        put("facet", json!(facet));
-    }
-    if let Some(n) = input.facet_mincount {
-        put("facet.mincount", json!(n));
-    }
-    if let Some(n) = input.facet_limit {
-        put("facet.limit", json!(n));
-    }
-    if let Some(fields) = &input.facet_field {
-        put("facet.field", json!(fields));
+    let schema_keys: [(&str, Option<Value>); 11] = [
+        ("facet", input.facet.as_ref().map(|f| json!(f))),
+        ("facet.field", input.facet_field.as_ref().map(|f| json!(f))),
+        ("facet.limit", input.facet_limit.map(|n| json!(n))),
+        ("facet.mincount", input.facet_mincount.map(|n| json!(n))),
+        ("fl", input.fl.as_ref().map(|_| json!(fl))),
+        ("fq", input.fq.as_ref().map(|_| json!(fq))),
+        ("q", input.q.as_ref().map(|q| json!(q))),
+        ("qf", input.qf.as_ref().map(|qf| json!(qf))),
+        ("rows", Some(json!(input.rows))),
+        ("sort", input.sort.as_ref().map(|_| json!(sort))),
+        ("start", input.start.map(|n| json!(n))),
+    ];
+    for (k, v) in schema_keys {
+        if let Some(v) = v {
+            dict.insert(k.to_string(), v);
+        }
     }
     for (k, v) in &input.passthrough {
-        put(k, v.clone());
+        dict.insert(k.clone(), v.clone());
     }
-    put("df", json!("text"));
-    put("sort", json!(sort));
-    put("fl", json!(fl));
-    put("fq", json!(fq));
+    // Keys already present keep their place (a Python dict's assignment).
+    dict.insert("df".into(), json!("text"));
+    dict.insert("sort".into(), json!(sort));
+    dict.insert("fl".into(), json!(fl));
+    dict.insert("fq".into(), json!(fq));
 
     let invalid: Vec<&String> = dict
         .keys()
@@ -522,13 +519,13 @@ mod tests {
             params(input, Some(vec!["public".into()])),
             pairs(&[
                 ("q", "flood"),
+                ("rows", "11"),
                 ("df", "text"),
                 ("sort", "score desc, metadata_modified desc"),
                 ("fl", "id validated_data_dict"),
                 ("fq", "+capacity:public  +state:(active)"),
                 ("fq", "+site_id:\"default\""),
                 ("fq", "+permission_labels:(\"public\")"),
-                ("rows", "11"),
                 ("facet", "true"),
                 ("facet.limit", "50"),
                 ("facet.mincount", "1"),
@@ -624,6 +621,26 @@ mod tests {
         allowing.allowed_query_parsers = vec!["bool".into()];
         assert!(solr_request(&with_q("{!bool must=bees}"), &allowing, &None).is_ok());
         assert!(solr_request(&with_q("{!type=bool must=bees}"), &allowing, &None).is_ok());
+    }
+
+    #[test]
+    fn the_dict_is_in_ckans_order() {
+        // What CKAN 2.12's package_search hands `run()` for this call, as its Solr error
+        // message quotes it: sorted schema keys (`rows` by default), the other keys as
+        // received, then the keys the action and `run()` add.
+        let data = json!({"q": "flood)", "fl": "id,name", "mm": "1", "fq_list": ["a:b"]});
+        let input =
+            super::super::validate::package_search(data.as_object().unwrap(), 1000).unwrap();
+        let request = solr_request(&input, &config(), &Some(vec!["public".into()])).unwrap();
+        assert_eq!(
+            repr_value(&Value::Object(request.dict)),
+            "{'fl': 'id,name', 'q': 'flood)', 'rows': 11, 'mm': '1', 'fq_list': ['a:b'], \
+             'df': 'text', 'sort': 'score desc, metadata_modified desc', 'fq': \
+             ['+capacity:public  +state:(active)', 'a:b', '+site_id:\"default\"', \
+             '+permission_labels:(\"public\")'], 'facet': 'true', 'facet.limit': 50, \
+             'facet.mincount': 1, 'wt': 'json', 'defType': 'dismax', 'tie': '0.1', \
+             'qf': 'name^4 title^4 tags^2 groups^2 text', 'q.op': 'AND'}"
+        );
     }
 
     #[test]

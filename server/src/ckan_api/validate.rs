@@ -49,15 +49,16 @@ pub struct PackageSearchInput {
     pub passthrough: Vec<(String, Value)>,
 }
 
-/// Validates `data` against CKAN's schema. Every failing field is reported, each with its
-/// first failing validator's message, as CKAN's `ValidationError` carries them.
+/// Validates `data` against CKAN's schema. Every failing field is reported, with the
+/// message of each of its validators that failed (navl runs a field's validators on after
+/// a failure), fields in name order, as CKAN's `ValidationError` carries them.
 pub fn package_search(data: &DataDict, rows_max: usize) -> Result<PackageSearchInput, CkanError> {
     let mut input = PackageSearchInput {
         rows: 10,
         ..Default::default()
     };
     let mut errors: Vec<(String, Vec<String>)> = Vec::new();
-    let mut fail = |key: &str, message: String| errors.push((key.to_string(), vec![message]));
+    let mut fail = |key: &str, messages: Vec<String>| errors.push((key.to_string(), messages));
 
     for (key, value) in data {
         // `ignore_missing`: an explicit null is the same as leaving the key out.
@@ -70,7 +71,7 @@ pub fn package_search(data: &DataDict, rows_max: usize) -> Result<PackageSearchI
             "facet" if present => input.facet = Some(unicode_safe(value)),
             "fl" if present => match list_of_text(value) {
                 Ok(fl) => input.fl = Some(fl),
-                Err(m) => fail(key, m),
+                Err(m) => fail(key, vec![m]),
             },
             "rows" => match rows(value, rows_max) {
                 Ok(n) => input.rows = n,
@@ -78,15 +79,15 @@ pub fn package_search(data: &DataDict, rows_max: usize) -> Result<PackageSearchI
             },
             "start" if present => match natural_number(value) {
                 Ok(n) => input.start = Some(n),
-                Err(m) => fail(key, m),
+                Err(m) => fail(key, vec![m]),
             },
             "facet.mincount" if present => match natural_number(value) {
                 Ok(n) => input.facet_mincount = Some(n),
-                Err(m) => fail(key, m),
+                Err(m) => fail(key, vec![m]),
             },
             "facet.limit" if present => match int_validator(value) {
                 Ok(n) => input.facet_limit = n,
-                Err(m) => fail(key, m),
+                Err(m) => fail(key, vec![m]),
             },
             "facet.field" if present => match facet_fields(value) {
                 Ok(fields) => input.facet_field = Some(fields),
@@ -94,19 +95,19 @@ pub fn package_search(data: &DataDict, rows_max: usize) -> Result<PackageSearchI
             },
             "include_private" => match as_bool(value) {
                 Ok(b) => input.include_private = b,
-                Err(m) => fail(key, m),
+                Err(m) => fail(key, vec![m]),
             },
             "include_drafts" => match as_bool(value) {
                 Ok(b) => input.include_drafts = b,
-                Err(m) => fail(key, m),
+                Err(m) => fail(key, vec![m]),
             },
             "include_deleted" => match as_bool(value) {
                 Ok(b) => input.include_deleted = b,
-                Err(m) => fail(key, m),
+                Err(m) => fail(key, vec![m]),
             },
             "use_default_schema" => match as_bool(value) {
                 Ok(b) => input.use_default_schema = b,
-                Err(m) => fail(key, m),
+                Err(m) => fail(key, vec![m]),
             },
             "q" | "fq" | "sort" | "qf" | "facet" | "fl" | "start" | "facet.mincount"
             | "facet.limit" | "facet.field" | "extras" => {}
@@ -117,6 +118,7 @@ pub fn package_search(data: &DataDict, rows_max: usize) -> Result<PackageSearchI
     if errors.is_empty() {
         Ok(input)
     } else {
+        errors.sort_by(|a, b| a.0.cmp(&b.0));
         Err(CkanError::Validation(errors))
     }
 }
@@ -145,12 +147,23 @@ fn list_of_text(v: &Value) -> Result<Vec<String>, String> {
     }
 }
 
-/// `default(10)`, `natural_number_validator`, `limit_to_configured_maximum`.
-fn rows(v: &Value, rows_max: usize) -> Result<usize, String> {
+/// `default(10)`, `natural_number_validator`, `limit_to_configured_maximum`. The cap runs
+/// after a failed check too, and its own `int()` adds "Please enter an integer value" for
+/// text Python cannot read as an integer.
+fn rows(v: &Value, rows_max: usize) -> Result<usize, Vec<String>> {
     if v.is_null() || v.as_str() == Some("") {
         return Ok(10.min(rows_max));
     }
-    natural_number(v).map(|n| n.min(rows_max))
+    natural_number(v).map(|n| n.min(rows_max)).map_err(|m| {
+        let mut messages = vec![m];
+        if let Value::String(s) = v {
+            let t = s.trim();
+            if !t.is_empty() && parse_python_int(t).is_none() {
+                messages.push("Please enter an integer value".into());
+            }
+        }
+        messages
+    })
 }
 
 /// `natural_number_validator`: an integer ≥ 0. (CKAN crashes with a 500 on a blank value
@@ -214,15 +227,23 @@ fn parse_python_int(t: &str) -> Option<i64> {
     Some(if negative { -n } else { n })
 }
 
-/// `convert_to_json_if_string`, then `list_of_strings`.
-fn facet_fields(v: &Value) -> Result<Vec<String>, String> {
+/// `convert_to_json_if_string`, then `list_of_strings` (which still runs, on the text, when
+/// the conversion failed).
+fn facet_fields(v: &Value) -> Result<Vec<String>, Vec<String>> {
     let parsed;
     let v = match v {
-        Value::String(s) => {
-            parsed = serde_json::from_str::<Value>(s)
-                .map_err(|_| "Could not parse as valid JSON".to_string())?;
-            &parsed
-        }
+        Value::String(s) => match serde_json::from_str::<Value>(s) {
+            Ok(p) => {
+                parsed = p;
+                &parsed
+            }
+            Err(_) => {
+                return Err(vec![
+                    "Could not parse as valid JSON".into(),
+                    "Not a list".into(),
+                ])
+            }
+        },
         other => other,
     };
     match v {
@@ -230,10 +251,10 @@ fn facet_fields(v: &Value) -> Result<Vec<String>, String> {
             .iter()
             .map(|item| match item {
                 Value::String(s) => Ok(s.clone()),
-                other => Err(format!("Not a string: {}", str_value(other))),
+                other => Err(vec![format!("Not a string: {}", str_value(other))]),
             })
             .collect(),
-        _ => Err("Not a list".into()),
+        _ => Err(vec!["Not a list".into()]),
     }
 }
 
@@ -300,8 +321,19 @@ mod tests {
 
     #[test]
     fn messages_are_ckans() {
+        // CKAN 2.12's own messages (navl runs every validator of a field).
         assert_eq!(
             errors(json!({"rows": "abc"})),
+            vec![(
+                "rows".into(),
+                vec![
+                    "Invalid integer".into(),
+                    "Please enter an integer value".into()
+                ]
+            )]
+        );
+        assert_eq!(
+            errors(json!({"rows": 1.5})),
             vec![("rows".into(), vec!["Invalid integer".into()])]
         );
         assert_eq!(
@@ -320,7 +352,7 @@ mod tests {
             errors(json!({"facet.field": "tags"})),
             vec![(
                 "facet.field".into(),
-                vec!["Could not parse as valid JSON".into()]
+                vec!["Could not parse as valid JSON".into(), "Not a list".into()]
             )]
         );
         assert_eq!(
@@ -338,7 +370,11 @@ mod tests {
                 vec!["String is not true/false: 'maybe'".into()]
             )]
         );
-        // Every bad field is reported.
-        assert_eq!(errors(json!({"rows": "x", "start": -2})).len(), 2);
+        // Every bad field is reported, in name order.
+        let fields: Vec<String> = errors(json!({"start": "y", "rows": -2, "facet.mincount": -1}))
+            .into_iter()
+            .map(|(field, _)| field)
+            .collect();
+        assert_eq!(fields, vec!["facet.mincount", "rows", "start"]);
     }
 }
