@@ -22,17 +22,16 @@
 //! `package_search`'s.
 
 use ckan_search_query::SolrParams;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::error::{solr_error_message, CkanError};
-use super::facet_titles;
-use super::package_search::{fold_extras, solr_request, Labels, SolrRequest};
-use super::python::{repr_value, str_value};
+use super::package_search::{shape, solr_request, Labels, SolrRequest};
+use super::python::repr_value;
 use super::request::DataDict;
 use super::validate::PackageSearchInput;
 use super::CkanApiConfig;
 use crate::error::ApiError;
-use crate::execute::{execute_with_docs, Executed};
+use crate::execute::execute_with_docs;
 use crate::state::AppState;
 
 /// The parameter that asks for a cursor walk.
@@ -69,20 +68,12 @@ pub async fn run(
     let (executed, docs) = execute_with_docs(state, &state.core, &params)
         .await
         .map_err(|e| failure(&mut request, cursor, e))?;
-    let facets = facet_dict(&executed);
-    let results = results(&request, docs);
-    let search_facets = facet_titles::search_facets(state, &executed, &facets).await;
     let next = executed
         .result
         .next_cursor_mark
         .clone()
         .unwrap_or_else(|| cursor.to_string());
-    let mut result = Map::new();
-    result.insert("count".into(), json!(executed.result.num_found));
-    result.insert("facets".into(), Value::Object(facets));
-    result.insert("results".into(), Value::Array(results));
-    result.insert("sort".into(), json!(request.sort));
-    result.insert("search_facets".into(), search_facets);
+    let mut result = shape(state, &request, &executed, docs).await;
     result.insert("next_cursor".into(), json!(next));
     Ok(Value::Object(result))
 }
@@ -144,59 +135,6 @@ fn failure(request: &mut SolrRequest, cursor: &str, e: ApiError) -> CkanError {
         e.status.as_u16(),
         &e.message,
     ))
-}
-
-/// `facets`: `{field: {value: count}}` in Solr's order (as `package_search` builds it).
-fn facet_dict(executed: &Executed) -> Map<String, Value> {
-    let mut out = Map::new();
-    if let Some(facets) = &executed.result.facets {
-        for field in &facets.fields {
-            let values: Map<String, Value> = field
-                .values
-                .iter()
-                .map(|(v, n)| (v.clone(), json!(n)))
-                .collect();
-            out.insert(field.key.clone(), Value::Object(values));
-        }
-    }
-    out
-}
-
-/// `results` as `package_search` shapes them: stored dataset dicts, or the `fl` fields
-/// with `extras_*` folded in (a bare `id`/`name` list wrapped back into dicts).
-fn results(request: &SolrRequest, docs: Vec<Map<String, Value>>) -> Vec<Value> {
-    let solr_fl = request.dict.get("fl").and_then(Value::as_str).unwrap_or("");
-    let bare = solr_fl == "id" || solr_fl == "name";
-    let mut out = Vec::with_capacity(docs.len());
-    for doc in docs {
-        match &request.result_fl {
-            Some(result_fl) => {
-                let mut doc = fold_extras(doc);
-                if bare {
-                    let value = doc.remove(solr_fl).unwrap_or(Value::Null);
-                    let mut wrapped = Map::new();
-                    wrapped.insert(result_fl[0].clone(), value);
-                    out.push(Value::Object(wrapped));
-                    continue;
-                }
-                if let Some(Value::Object(extras)) = doc.remove("extras") {
-                    doc.extend(extras);
-                }
-                out.push(Value::Object(doc));
-            }
-            None => {
-                let stored = doc.get(request.data_source).and_then(Value::as_str);
-                match stored.map(serde_json::from_str::<Value>) {
-                    Some(Ok(dict)) => out.push(dict),
-                    _ => tracing::error!(
-                        id = %doc.get("id").map(str_value).unwrap_or_default(),
-                        "No package_dict is coming from solr for package"
-                    ),
-                }
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! status and `error` object CKAN answers with.
 
 use axum::http::StatusCode;
+
+use crate::error::ApiError;
 use serde_json::{json, Map, Value};
 
 use super::python::{repr_str, repr_tuple1};
@@ -12,6 +14,10 @@ use super::python::{repr_str, repr_tuple1};
 pub enum CkanError {
     /// `ValidationError` → 409, `{field: [messages], "__type": "Validation Error"}`.
     Validation(Vec<(String, Vec<String>)>),
+    /// `ValidationError` raised with a bare message → 409,
+    /// `{"message": …, "__type": "Validation Error"}` (`_get_object`'s "Missing id, can not
+    /// get Package object", `_unpick_search`'s sort messages).
+    ValidationMessage(String),
     /// `SearchQueryError` → 400, "Search Query is invalid: (…,)".
     SearchQuery(String),
     /// `SearchError` → 409, "Search error: (…,)".
@@ -37,7 +43,9 @@ impl CkanError {
     /// The HTTP status CKAN uses for this kind.
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::Validation(_) | Self::Search(_) => StatusCode::CONFLICT,
+            Self::Validation(_) | Self::ValidationMessage(_) | Self::Search(_) => {
+                StatusCode::CONFLICT
+            }
             Self::SearchQuery(_) | Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::NotAuthorized(_) => StatusCode::FORBIDDEN,
@@ -56,6 +64,9 @@ impl CkanError {
                 }
                 m.insert("__type".into(), json!("Validation Error"));
                 Value::Object(m)
+            }
+            Self::ValidationMessage(message) => {
+                json!({"message": message, "__type": "Validation Error"})
             }
             Self::SearchQuery(message) => json!({
                 "__type": "Search Query Error",
@@ -104,4 +115,14 @@ pub fn solr_error_message(params_repr: &str, status: u16, solr_msg: &str) -> Str
         "SOLR returned an error running query: {params_repr} Error: SolrError({})",
         repr_str(&pysolr)
     )
+}
+
+/// A lookup CKAN makes itself (not a caller's query) failed in the index: no live
+/// generation is CKAN's `SolrConnectionError`; anything else is ours.
+pub fn index_failure(e: ApiError) -> CkanError {
+    if e.status == StatusCode::SERVICE_UNAVAILABLE {
+        CkanError::Connection
+    } else {
+        CkanError::Internal(e.message)
+    }
 }

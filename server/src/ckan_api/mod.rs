@@ -16,7 +16,6 @@
 //! Each CKAN rule is applied by translating the call into the Solr request CKAN itself
 //! would send ([`package_search::solr_request`]) and shaping the answer as CKAN does.
 
-pub mod action_error;
 pub mod cursor;
 pub mod error;
 pub mod facet_titles;
@@ -42,7 +41,6 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Map, Value};
 
-use self::action_error::ActionError;
 use self::error::CkanError;
 use self::package_search::Labels;
 use self::request::DataDict;
@@ -68,6 +66,8 @@ pub struct CkanApiConfig {
     /// A token that, sent as `Authorization`, searches as a sysadmin (no permission
     /// labels: private and draft datasets visible with `include_private`/`include_drafts`).
     pub sysadmin_token: Option<String>,
+    /// `ckan.group_and_organization_list_max` and `…_all_fields_max`.
+    pub org_limits: organizations::ListLimits,
 }
 
 impl Default for CkanApiConfig {
@@ -81,6 +81,7 @@ impl Default for CkanApiConfig {
             allowed_query_parsers: Vec::new(),
             strip_pii: false,
             sysadmin_token: None,
+            org_limits: organizations::ListLimits::default(),
         }
     }
 }
@@ -94,8 +95,6 @@ pub struct CkanApi {
     pub titles: Arc<facet_titles::TitleCache>,
     /// Organisations read from the index, per searcher.
     pub orgs: Arc<organizations::OrgCache>,
-    /// `ckan.group_and_organization_list_max` and `…_all_fields_max`.
-    pub org_limits: organizations::ListLimits,
 }
 
 impl CkanApi {
@@ -105,7 +104,6 @@ impl CkanApi {
             config,
             titles: Arc::default(),
             orgs: Arc::default(),
-            org_limits: organizations::ListLimits::default(),
         }
     }
 }
@@ -263,39 +261,47 @@ async fn action_versioned(
 async fn run_action(state: &AppState, name: &str, call: &Call) -> Response {
     let config = &state.ckan.config;
     let help = call.help_url(config, name);
-    let outcome: Result<Value, ActionError> = match name {
-        "package_search" => package_search_call(state, call).await.map_err(Into::into),
+    let outcome: Result<Value, CkanError> = match name {
+        // data.gov.uk's `dgu_package_search` strips personal data from the action too.
+        "package_search" => package_search_call(state, call).await.map(|mut result| {
+            if config.strip_pii {
+                pii::strip_search_result(&mut result);
+            }
+            result
+        }),
         "package_show" => match action_data(call, config) {
             Ok((data, labels)) => show::package_show(state, &data, &labels).await,
-            Err(e) => Err(e.into()),
+            Err(e) => Err(e),
         },
         "organization_list" => match action_data(call, config) {
             Ok((data, labels)) => {
                 let site_url = call.site_url(config);
-                let limits = state.ckan.org_limits;
+                let limits = config.org_limits;
                 organizations::organization_list(state, data, &labels, limits, &site_url).await
             }
-            Err(e) => Err(e.into()),
+            Err(e) => Err(e),
         },
         "organization_show" => match action_data(call, config) {
             Ok((data, labels)) => {
                 let site_url = call.site_url(config);
                 organizations::organization_show(state, &data, &labels, &site_url).await
             }
-            Err(e) => Err(e.into()),
+            Err(e) => Err(e),
         },
         "status_show" => match action_data(call, config) {
             Ok(_) => status::status_show(state, &call.site_url(config)).await,
-            Err(e) => Err(e.into()),
+            Err(e) => Err(e),
         },
-        _ => Err(CkanError::BadRequest(format!("Action name not known: {name}")).into()),
+        _ => Err(CkanError::BadRequest(format!(
+            "Action name not known: {name}"
+        ))),
     };
     match outcome {
         Ok(result) => {
             let body = json!({"help": help, "success": true, "result": result});
             render(StatusCode::OK, &body, call.callback())
         }
-        Err(e) => render_action_error(&help, &e),
+        Err(e) => render_error(&help, &e),
     }
 }
 
@@ -453,12 +459,7 @@ async fn search_dataset_versioned(
 /// CKAN's error envelope (`help`, `error`, `success: false`), or the bare string of a
 /// bad request.
 fn render_error(help: &str, e: &CkanError) -> Response {
-    render_action_error(help, &ActionError::Ckan(e.clone()))
-}
-
-/// [`render_error`] for any action's failure.
-fn render_action_error(help: &str, e: &ActionError) -> Response {
-    if let Some(detail) = e.internal_detail() {
+    if let CkanError::Internal(detail) = e {
         tracing::error!(error = %detail, "CKAN API call failed");
     }
     let body = match (e.error_object(), e.bad_request_body()) {

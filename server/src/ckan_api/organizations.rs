@@ -53,7 +53,6 @@ use ckan_search_query::{hit_fields, search, SearchRequest, SearchResult, SolrPar
 use parking_lot::Mutex;
 use serde_json::{json, Map, Value};
 
-use super::action_error::ActionError;
 use super::error::CkanError;
 use super::package_search::{self, Labels};
 use super::py_values::{asbool, aslist, python_int, truthy};
@@ -364,7 +363,7 @@ struct ListQuery {
 impl ListQuery {
     /// Reads and checks `data` (already with `groups` and `type` as `organization_list`
     /// sets them) with CKAN's errors, in CKAN's order.
-    fn read(data: &DataDict, limits: ListLimits) -> Result<Self, ActionError> {
+    fn read(data: &DataDict, limits: ListLimits) -> Result<Self, CkanError> {
         validate_paging(data)?;
         let sort = match data.get("sort").filter(|v| truthy(v)) {
             Some(v) => v.clone(),
@@ -468,7 +467,7 @@ pub async fn organization_list(
     labels: &Labels,
     limits: ListLimits,
     site_url: &str,
-) -> Result<Value, ActionError> {
+) -> Result<Value, CkanError> {
     // `organization_list` itself: `organizations` becomes `groups`; `type` defaults.
     let groups = data.shift_remove("organizations").unwrap_or(json!([]));
     data.insert("groups".into(), groups);
@@ -505,12 +504,12 @@ pub async fn organization_list(
 }
 
 /// The 500 CKAN answers where its code raises an exception it does not catch.
-fn crash(detail: impl Into<String>) -> ActionError {
-    CkanError::Internal(detail.into()).into()
+fn crash(detail: impl Into<String>) -> CkanError {
+    CkanError::Internal(detail.into())
 }
 
 /// `default_pagination_schema`, checked when `limit` or `offset` is truthy.
-fn validate_paging(data: &DataDict) -> Result<(), ActionError> {
+fn validate_paging(data: &DataDict) -> Result<(), CkanError> {
     let given = |k: &str| data.get(k).is_some_and(truthy);
     if !given("limit") && !given("offset") {
         return Ok(());
@@ -533,12 +532,12 @@ fn validate_paging(data: &DataDict) -> Result<(), ActionError> {
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(CkanError::Validation(errors).into())
+        Err(CkanError::Validation(errors))
     }
 }
 
 /// The `LIMIT` CKAN's query gets: `None` for none at all (a falsy `limit` such as `0`).
-fn effective_limit(raw: Option<&Value>, max: usize) -> Result<Option<usize>, ActionError> {
+fn effective_limit(raw: Option<&Value>, max: usize) -> Result<Option<usize>, CkanError> {
     let raw = match raw {
         None | Some(Value::Null) => return Ok(Some(max)),
         Some(v) => v,
@@ -555,7 +554,7 @@ fn effective_limit(raw: Option<&Value>, max: usize) -> Result<Option<usize>, Act
 
 /// `_unpick_search(sort, allowed_fields, total=1)`: the one sort field and whether it is
 /// descending.
-fn unpick_sort(sort: &str) -> Result<(SortField, bool), ActionError> {
+fn unpick_sort(sort: &str) -> Result<(SortField, bool), CkanError> {
     let mut sorts = Vec::new();
     for part in sort.split(',') {
         let words: Vec<&str> = part.split_whitespace().collect();
@@ -564,19 +563,19 @@ fn unpick_sort(sort: &str) -> Result<(SortField, bool), ActionError> {
         };
         let order = words.get(1).map_or("asc".to_string(), |o| o.to_lowercase());
         if !SORT_FIELDS.contains(field) {
-            return Err(ActionError::Message(format!(
+            return Err(CkanError::ValidationMessage(format!(
                 "Cannot sort by field `{field}`"
             )));
         }
         if order != "asc" && order != "desc" {
-            return Err(ActionError::Message(format!(
+            return Err(CkanError::ValidationMessage(format!(
                 "Invalid sort direction `{order}`"
             )));
         }
         sorts.push((field.to_string(), order == "desc"));
     }
     if sorts.len() > 1 {
-        return Err(ActionError::Message(
+        return Err(CkanError::ValidationMessage(
             "Too many sort criteria provided only 1 allowed".into(),
         ));
     }
@@ -677,13 +676,13 @@ struct ShowOptions {
 impl ShowOptions {
     /// Reads them as CKAN does: `include_datasets` and `include_dataset_count` outside its
     /// `try` (an unreadable one is a 500), the others inside ("Parameter is not an bool").
-    fn read(data: &DataDict, strip_pii: bool) -> Result<Self, ActionError> {
+    fn read(data: &DataDict, strip_pii: bool) -> Result<Self, CkanError> {
         let outside = |key: &str, default: bool| {
             asbool(data.get(key), default).map_err(|e| crash(format!("{key}: {e}")))
         };
         let inside = |key: &str, default: bool| {
             asbool(data.get(key), default)
-                .map_err(|_| ActionError::Message("Parameter is not an bool".into()))
+                .map_err(|_| CkanError::ValidationMessage("Parameter is not an bool".into()))
         };
         let datasets = outside("include_datasets", false)?;
         let dataset_count = outside("include_dataset_count", true)?;
@@ -707,9 +706,9 @@ pub async fn organization_show(
     data: &DataDict,
     labels: &Labels,
     site_url: &str,
-) -> Result<Value, ActionError> {
+) -> Result<Value, CkanError> {
     let reference = match data.get("id") {
-        None => return Err(CkanError::field("id", "Missing value").into()),
+        None => return Err(CkanError::field("id", "Missing value")),
         Some(Value::String(s)) => Some(s.as_str()),
         Some(Value::Null) => None,
         // The database refuses to compare its text ids with anything else.
@@ -730,7 +729,7 @@ async fn show_dict(
     options: &ShowOptions,
     labels: &Labels,
     site_url: &str,
-) -> Result<Value, ActionError> {
+) -> Result<Value, CkanError> {
     let mut dict = org.core.clone();
     let display_name = match dict.get("title") {
         Some(title) if truthy(title) => title.clone(),
@@ -786,7 +785,7 @@ async fn datasets_of(
     state: &AppState,
     org: &Org,
     labels: &Labels,
-) -> Result<(u64, Vec<Value>), ActionError> {
+) -> Result<(u64, Vec<Value>), CkanError> {
     let config = &state.ckan.config;
     let input = PackageSearchInput {
         fq: Some(format!("+owner_org:\"{}\"", org.id())),
@@ -858,10 +857,10 @@ mod tests {
         assert_eq!(
             validate_paging(&data(json!({"limit": 0, "offset": "x"}))),
             {
-                Err(
-                    CkanError::Validation(vec![("offset".into(), vec!["Invalid integer".into()])])
-                        .into(),
-                )
+                Err(CkanError::Validation(vec![(
+                    "offset".into(),
+                    vec!["Invalid integer".into()],
+                )]))
             }
         );
         assert_eq!(
@@ -869,8 +868,7 @@ mod tests {
             Err(CkanError::Validation(vec![
                 ("limit".into(), vec!["Invalid integer".into()]),
                 ("offset".into(), vec!["Must be a natural number".into()]),
-            ])
-            .into())
+            ]))
         );
         assert_eq!(
             validate_paging(&data(json!({"limit": "", "offset": 0}))),
@@ -878,7 +876,7 @@ mod tests {
         );
         assert!(matches!(
             validate_paging(&data(json!({"limit": "5", "offset": ""}))),
-            Err(ActionError::Ckan(CkanError::Internal(_)))
+            Err(CkanError::Internal(_))
         ));
         assert_eq!(effective_limit(None, 1000), Ok(Some(1000)));
         assert_eq!(effective_limit(Some(&json!("5000")), 1000), Ok(Some(1000)));
@@ -898,26 +896,27 @@ mod tests {
         );
         assert_eq!(
             unpick_sort("foo"),
-            Err(ActionError::Message("Cannot sort by field `foo`".into()))
+            Err(CkanError::ValidationMessage(
+                "Cannot sort by field `foo`".into()
+            ))
         );
         assert_eq!(
             unpick_sort("name up"),
-            Err(ActionError::Message("Invalid sort direction `up`".into()))
+            Err(CkanError::ValidationMessage(
+                "Invalid sort direction `up`".into()
+            ))
         );
         assert_eq!(
             unpick_sort("name,title"),
-            Err(ActionError::Message(
+            Err(CkanError::ValidationMessage(
                 "Too many sort criteria provided only 1 allowed".into()
             ))
         );
         assert!(matches!(
             unpick_sort("packages asc"),
-            Err(ActionError::Ckan(CkanError::Internal(_)))
+            Err(CkanError::Internal(_))
         ));
-        assert!(matches!(
-            unpick_sort(" , "),
-            Err(ActionError::Ckan(CkanError::Internal(_)))
-        ));
+        assert!(matches!(unpick_sort(" , "), Err(CkanError::Internal(_))));
     }
 
     #[test]

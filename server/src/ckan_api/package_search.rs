@@ -378,17 +378,27 @@ pub async fn run(
     let (executed, docs) = execute_with_docs(state, &state.core, &request.params)
         .await
         .map_err(|e| solr_failure(&request, e))?;
-    let count = executed.result.num_found;
-    let facets = facet_dict(&executed);
-    let results = results(&request, docs);
-    let search_facets = facet_titles::search_facets(state, &executed, &facets).await;
+    Ok(Value::Object(shape(state, &request, &executed, docs).await))
+}
+
+/// CKAN's `result` object for one answered request: `count`, `facets`, `results`, `sort`,
+/// `search_facets`, in that order.
+pub(super) async fn shape(
+    state: &AppState,
+    request: &SolrRequest,
+    executed: &crate::execute::Executed,
+    docs: Vec<Map<String, Value>>,
+) -> Map<String, Value> {
+    let facets = facet_dict(executed);
+    let results = results(request, docs);
+    let search_facets = facet_titles::search_facets(state, executed, &facets).await;
     let mut result = Map::new();
-    result.insert("count".into(), json!(count));
+    result.insert("count".into(), json!(executed.result.num_found));
     result.insert("facets".into(), Value::Object(facets));
     result.insert("results".into(), Value::Array(results));
     result.insert("sort".into(), json!(request.sort));
     result.insert("search_facets".into(), search_facets);
-    Ok(Value::Object(result))
+    result
 }
 
 /// What CKAN turns a Solr error into.

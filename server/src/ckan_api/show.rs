@@ -28,8 +28,7 @@
 use ckan_search_query::SolrParams;
 use serde_json::{Map, Value};
 
-use super::action_error::{index_failure, ActionError};
-use super::error::CkanError;
+use super::error::{index_failure, CkanError};
 use super::package_search::Labels;
 use super::pii::PII_KEYS;
 use super::py_values::{asbool, truthy};
@@ -45,7 +44,7 @@ pub async fn package_show(
     state: &AppState,
     data: &DataDict,
     labels: &Labels,
-) -> Result<Value, ActionError> {
+) -> Result<Value, CkanError> {
     let reference = match data.get("id").filter(|v| truthy(v)) {
         Some(id) => id,
         None => data
@@ -54,14 +53,13 @@ pub async fn package_show(
     };
     let reference = match reference {
         // `Package.get` finds nothing for an empty reference.
-        v if !truthy(v) => return Err(CkanError::NotFound(String::new()).into()),
+        v if !truthy(v) => return Err(CkanError::NotFound(String::new())),
         Value::String(s) => s.as_str(),
         // CKAN hands anything else to the database, which fails: a 500.
         other => {
             return Err(CkanError::Internal(format!(
                 "package_show: reference is not text: {other}"
-            ))
-            .into())
+            )))
         }
     };
     let doc = find_dataset(state, reference)
@@ -92,9 +90,9 @@ pub async fn package_show(
 
 /// CKAN's `package_show` auth for a caller who is not a sysadmin (only `public` among
 /// their labels): the dataset must be active and public, and the call must carry `id`.
-fn check_read_access(data: &DataDict, doc: &Map<String, Value>) -> Result<(), ActionError> {
+fn check_read_access(data: &DataDict, doc: &Map<String, Value>) -> Result<(), CkanError> {
     if !data.get("id").is_some_and(truthy) {
-        return Err(ActionError::Message(
+        return Err(CkanError::ValidationMessage(
             "Missing id, can not get Package object".into(),
         ));
     }
@@ -105,8 +103,7 @@ fn check_read_access(data: &DataDict, doc: &Map<String, Value>) -> Result<(), Ac
     Err(CkanError::NotAuthorized(format!(
         "User  not authorized to read package {}",
         field("id")
-    ))
-    .into())
+    )))
 }
 
 /// The site's dataset whose id is `reference`, else the one whose name is (CKAN's
@@ -176,15 +173,19 @@ mod tests {
         );
         assert_eq!(
             check_read_access(&data(json!({"id": "n"})), &doc("active", "private")),
-            Err(CkanError::NotAuthorized("User  not authorized to read package abc".into()).into())
+            Err(CkanError::NotAuthorized(
+                "User  not authorized to read package abc".into()
+            ))
         );
         assert_eq!(
             check_read_access(&data(json!({"id": "n"})), &doc("draft", "public")),
-            Err(CkanError::NotAuthorized("User  not authorized to read package abc".into()).into())
+            Err(CkanError::NotAuthorized(
+                "User  not authorized to read package abc".into()
+            ))
         );
         assert_eq!(
             check_read_access(&data(json!({"name_or_id": "n"})), &doc("active", "public")),
-            Err(ActionError::Message(
+            Err(CkanError::ValidationMessage(
                 "Missing id, can not get Package object".into()
             ))
         );

@@ -25,7 +25,7 @@
 use ckan_search_query::SolrParams;
 use serde_json::{json, Map, Value};
 
-use super::action_error::{index_failure, ActionError};
+use super::error::{index_failure, CkanError};
 use crate::execute::execute;
 use crate::state::AppState;
 
@@ -33,7 +33,7 @@ use crate::state::AppState;
 pub const CKAN_VERSION: &str = "2.12.0";
 
 /// `status_show`; `site_url` is `ckan.site_url` (or the request's own origin).
-pub async fn status_show(state: &AppState, site_url: &str) -> Result<Value, ActionError> {
+pub async fn status_show(state: &AppState, site_url: &str) -> Result<Value, CkanError> {
     let mut result = Map::new();
     result.insert("site_title".into(), json!("CKAN"));
     result.insert("site_description".into(), json!(""));
@@ -46,7 +46,7 @@ pub async fn status_show(state: &AppState, site_url: &str) -> Result<Value, Acti
     Ok(Value::Object(result))
 }
 
-async fn ckan_search(state: &AppState) -> Result<Value, ActionError> {
+async fn ckan_search(state: &AppState) -> Result<Value, CkanError> {
     let config = &state.ckan.config;
     let mut out = Map::new();
     out.insert("version".into(), json!(env!("CARGO_PKG_VERSION")));
@@ -93,7 +93,7 @@ async fn ckan_search(state: &AppState) -> Result<Value, ActionError> {
 }
 
 /// The number of this site's documents (CKAN indexes datasets only under its site id).
-async fn site_datasets(state: &AppState) -> Result<u64, ActionError> {
+async fn site_datasets(state: &AppState) -> Result<u64, CkanError> {
     let params = SolrParams::new(vec![
         ("q".into(), "*:*".into()),
         (

@@ -13,6 +13,7 @@ use clap::Args;
 
 use super::{sample_source, IndexArgs};
 use crate::auth::{AuthConfig, Credentials};
+use crate::ckan_api::organizations::ListLimits;
 use crate::ckan_api::{CkanApi, CkanApiConfig};
 use crate::live::LiveIndex;
 use crate::state::AppState;
@@ -80,6 +81,21 @@ pub struct CkanApiArgs {
     /// asked); without it every caller is anonymous.
     #[arg(long, env = "CKAN_SEARCH_SYSADMIN_TOKEN", hide_env_values = true)]
     pub sysadmin_token: Option<String>,
+    /// `ckan.group_and_organization_list_max`: the most names `organization_list` returns
+    /// (data.gov.uk sets 2000).
+    #[arg(
+        long,
+        env = "CKAN_GROUP_AND_ORGANIZATION_LIST_MAX",
+        default_value = "1000"
+    )]
+    pub group_and_organization_list_max: usize,
+    /// `ckan.group_and_organization_list_all_fields_max`: the most with `all_fields`.
+    #[arg(
+        long,
+        env = "CKAN_GROUP_AND_ORGANIZATION_LIST_ALL_FIELDS_MAX",
+        default_value = "25"
+    )]
+    pub group_and_organization_list_all_fields_max: usize,
 }
 
 impl CkanApiArgs {
@@ -99,6 +115,10 @@ impl CkanApiArgs {
                 .collect(),
             strip_pii: self.strip_pii,
             sysadmin_token: self.sysadmin_token.clone().filter(|t| !t.is_empty()),
+            org_limits: ListLimits {
+                max: self.group_and_organization_list_max,
+                all_fields_max: self.group_and_organization_list_all_fields_max,
+            },
         }
     }
 }
