@@ -302,6 +302,41 @@ def web_dataset_page(pub1, pub2, priv):
     log("web /dataset page checks passed")
 
 
+def same_answers_direct():
+    """The same anonymous package_search requests through real CKAN and straight to
+    ckan-search's /api/3/action/package_search: equal counts, ids (in order), facets and
+    search_facets."""
+    direct = ARGS.solr_url.rsplit("/solr/", 1)[0] + "/api/3/action/package_search"
+    requests_ = [
+        {},
+        {"q": "climate"},
+        {"q": "*:*", "sort": "name asc"},
+        {"q": "name:pub-two"},
+        {"fq": "tags:climate"},
+        {"q": "budget OR climate", "sort": "metadata_modified desc"},
+        {"rows": "1", "start": "1", "sort": "name asc"},
+        {"fl": "name,title", "sort": "name desc"},
+        {"include_private": "true", "include_drafts": "true", "sort": "name asc"},
+        {"facet.field": json.dumps(["tags", "organization", "groups", "license_id", "res_format"]),
+         "facet.limit": "2"},
+        {"q": "metadata_modified:[* TO NOW]", "sort": "name asc"},
+    ]
+    for params in requests_:
+        via_ckan = requests.get(API + "package_search", params=params, timeout=60).json()
+        ours = requests.get(direct, params=params, timeout=60).json()
+        check(via_ckan.get("success") and ours.get("success"), "both answer %r" % params,
+              (via_ckan.get("error"), ours.get("error")))
+        a, b = via_ckan["result"], ours["result"]
+        key = lambda r: [d.get("id", d.get("name")) for d in r["results"]]
+        check(a["count"] == b["count"], "same count for %r" % params, (a["count"], b["count"]))
+        check(key(a) == key(b), "same results for %r" % params, (key(a), key(b)))
+        check(a["facets"] == b["facets"], "same facets for %r" % params, (a["facets"], b["facets"]))
+        check(a["search_facets"] == b["search_facets"], "same search_facets for %r" % params,
+              (a["search_facets"], b["search_facets"]))
+        check(a["sort"] == b["sort"], "same sort for %r" % params, (a["sort"], b["sort"]))
+    log("%d package_search requests: CKAN and ckan-search's own API agree" % len(requests_))
+
+
 def scenario():
     org = action("organization_create", name="e2e-org", title="E2E Org")
     group = action("group_create", name="e2e-group", title="E2E Group")
@@ -418,6 +453,8 @@ def scenario():
 
     # the web search page, while the four datasets are as created
     web_dataset_page(pub1, pub2, priv)
+    # ckan-search's own package_search answers as CKAN's does
+    same_answers_direct()
 
     # update / patch / delete / purge
     action("package_update", **dict(pub2, title="Budget numbers revised"))
