@@ -43,34 +43,18 @@ use ckan_search_query::SolrParams;
 use serde_json::{json, Map, Value};
 
 use super::package_search::fold_extras;
+use super::package_search::VALID_SOLR_PARAMETERS;
 use super::pii;
 use super::py2::{exception_repr, Key, MultiDict, Py};
 use super::CkanApiConfig;
 use crate::execute::execute_with_docs;
 use crate::state::AppState;
 
-/// The Solr parameters CKAN 2.8 passes through (`VALID_SOLR_PARAMETERS`, without `df`).
-const VALID_SOLR_PARAMETERS: [&str; 19] = [
-    "q",
-    "fl",
-    "fq",
-    "rows",
-    "sort",
-    "start",
-    "wt",
-    "qf",
-    "bf",
-    "boost",
-    "facet",
-    "facet.mincount",
-    "facet.limit",
-    "facet.field",
-    "extras",
-    "fq_list",
-    "tie",
-    "defType",
-    "mm",
-];
+/// Whether CKAN 2.8 passes `name` through to Solr: 2.12's `VALID_SOLR_PARAMETERS`, which
+/// added `df`.
+fn valid_in_28(name: &str) -> bool {
+    name != "df" && VALID_SOLR_PARAMETERS.contains(&name)
+}
 
 /// CKAN's `QUERY_FIELDS`.
 const QUERY_FIELDS: &str = "name^4 title^4 tags^2 groups^2 text";
@@ -290,7 +274,7 @@ fn convert_legacy_parameters_to_solr(legacy: &MultiDict) -> Result<MultiDict, Fa
         q_parts.push(Py::Unicode(text.replace('+', " ")));
     }
     for key in legacy.keys() {
-        if VALID_SOLR_PARAMETERS.contains(&key.name.as_str()) {
+        if valid_in_28(&key.name) {
             continue;
         }
         let value_obj = legacy.get(&key.name).cloned().unwrap_or(Py::None);

@@ -33,7 +33,7 @@ pub mod validate;
 
 use std::sync::Arc;
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -126,12 +126,32 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// One incoming call, as the handlers need it.
+/// One incoming call, as the handlers need it (an extractor: it takes the body, so it
+/// comes last in a handler's arguments).
 struct Call {
     method: Method,
     headers: HeaderMap,
     query: Option<String>,
     body: axum::body::Bytes,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Call {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Response> {
+        let (parts, body) = req.into_parts();
+        let query = parts.uri.query().map(str::to_string);
+        let req = axum::extract::Request::from_parts(parts.clone(), body);
+        let body = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Self {
+            method: parts.method,
+            headers: parts.headers,
+            query,
+            body,
+        })
+    }
 }
 
 impl Call {
@@ -217,44 +237,20 @@ impl Call {
     }
 }
 
-async fn action(
-    State(state): State<AppState>,
-    Path(name): Path<String>,
-    method: Method,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-    body: axum::body::Bytes,
-) -> Response {
-    let call = Call {
-        method,
-        headers,
-        query,
-        body,
-    };
+async fn action(State(state): State<AppState>, Path(name): Path<String>, call: Call) -> Response {
     run_action(&state, &name, &call).await
 }
 
 async fn action_versioned(
     State(state): State<AppState>,
     Path((ver, name)): Path<(String, String)>,
-    method: Method,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-    body: axum::body::Bytes,
+    call: Call,
 ) -> Response {
     // CKAN's action API exists as version 3 only.
     if ver != "3" {
         return not_found();
     }
-    action(
-        State(state),
-        Path(name),
-        method,
-        headers,
-        RawQuery(query),
-        body,
-    )
-    .await
+    run_action(&state, &name, &call).await
 }
 
 /// Runs one action and renders CKAN's envelope.
@@ -356,19 +352,7 @@ async fn package_search_data(
 }
 
 /// data.gov.uk's `/api/search/dataset`: `package_search`'s bare result.
-async fn search_dataset(
-    State(state): State<AppState>,
-    method: Method,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-    body: axum::body::Bytes,
-) -> Response {
-    let call = Call {
-        method,
-        headers,
-        query,
-        body,
-    };
+async fn search_dataset(State(state): State<AppState>, call: Call) -> Response {
     let config = &state.ckan.config;
     match search_dataset_call(&state, &call).await {
         Ok(mut result) => {
@@ -386,31 +370,12 @@ async fn search_dataset(
 async fn search_register(
     State(state): State<AppState>,
     Path((ver, register)): Path<(String, String)>,
-    method: Method,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-    body: axum::body::Bytes,
+    call: Call,
 ) -> Response {
     match (ver.as_str(), register.as_str()) {
-        ("3", "dataset") => {
-            search_dataset_versioned(
-                State(state),
-                Path(ver),
-                method,
-                headers,
-                RawQuery(query),
-                body,
-            )
-            .await
-        }
+        ("3", "dataset") => search_dataset_v3(&state, &call).await,
         ("1" | "2", _) => {
             let version = if ver == "2" { 2 } else { 1 };
-            let call = Call {
-                method,
-                headers,
-                query,
-                body,
-            };
             let request = legacy::LegacyRequest {
                 version,
                 register,
@@ -425,26 +390,10 @@ async fn search_register(
 }
 
 /// `/api/3/search/dataset`: the same, in the action envelope.
-async fn search_dataset_versioned(
-    State(state): State<AppState>,
-    Path(ver): Path<String>,
-    method: Method,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-    body: axum::body::Bytes,
-) -> Response {
-    if ver != "3" {
-        return not_found();
-    }
-    let call = Call {
-        method,
-        headers,
-        query,
-        body,
-    };
+async fn search_dataset_v3(state: &AppState, call: &Call) -> Response {
     let config = &state.ckan.config;
     let help = call.help_url(config, "package_search");
-    match search_dataset_call(&state, &call).await {
+    match search_dataset_call(state, call).await {
         Ok(mut result) => {
             if config.strip_pii {
                 pii::strip_search_result(&mut result);

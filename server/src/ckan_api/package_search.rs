@@ -16,7 +16,7 @@ use crate::execute::execute_with_docs;
 use crate::state::AppState;
 
 /// The parameters CKAN lets through to Solr (`VALID_SOLR_PARAMETERS`).
-const VALID_SOLR_PARAMETERS: [&str; 20] = [
+pub(super) const VALID_SOLR_PARAMETERS: [&str; 20] = [
     "q",
     "fl",
     "fq",

@@ -1,7 +1,8 @@
 //! `/solr/<core>/query`: Solr's JSON Request API, which data.gov.uk's runbooks use to look
 //! at and repair organisation documents (`curl $SOLR/query -d '{"query": …}'`). A JSON
 //! body's keys become the equivalent request parameters and the request then runs as a
-//! `select`; a GET or a form POST is a `select` as it stands.
+//! `select`; a GET or a form POST is a `select` as it stands (a GET is routed to
+//! `select::get` directly).
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header::CONTENT_TYPE;
@@ -12,15 +13,6 @@ use serde_json::Value;
 use super::select::{decode, select};
 use crate::error::ApiError;
 use crate::state::AppState;
-
-/// `GET /solr/<core>/query`.
-pub async fn get(
-    State(state): State<AppState>,
-    Path(core): Path<String>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, ApiError> {
-    select(state, core, decode(query.as_deref().unwrap_or(""))).await
-}
 
 /// `POST /solr/<core>/query`: a JSON request body, or form parameters.
 pub async fn post(

@@ -28,11 +28,11 @@ pub fn app(state: AppState) -> Router {
         .route("/solr/{core}/select/", get(select::get).post(select::post))
         .route(
             "/solr/{core}/query",
-            get(json_request::get).post(json_request::post),
+            get(select::get).post(json_request::post),
         )
         .route(
             "/solr/{core}/query/",
-            get(json_request::get).post(json_request::post),
+            get(select::get).post(json_request::post),
         )
         .route("/solr/{core}/schema", get(schema_ping::schema_xml))
         .route("/solr/{core}/admin/file", get(schema_ping::schema_xml))
