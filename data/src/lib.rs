@@ -19,6 +19,7 @@
 //! then the lists), and ckanext-datagovuk's legacy fields such as `theme-primary` are at the
 //! top level, not in `extras` ([`PROMOTED_EXTRAS`] lists them).
 
+pub mod ckan_tables;
 mod json;
 mod organisations;
 mod package;

@@ -83,14 +83,19 @@ impl IndexArgs {
     }
 }
 
-/// Parses `--source`: `jsonl:PATH` (plain or gzip), a bare path, or `sample` for the
-/// bundled 2,000-dataset catalogue.
+/// Parses `--source`: `jsonl:PATH` (plain or gzip), a bare path, `sample` for the bundled
+/// 2,000-dataset catalogue, or CKAN's database as a `postgres://` / `postgresql://` URL
+/// (`postgres://user:password@host:5432/ckan_default`), read in one consistent snapshot.
+/// The URL's query may carry CKAN's `ckan.site_url`, `licenses_group_url` (a file) and
+/// `ckan.resource_formats` (a file), which shape the dicts as on the CKAN site; other
+/// parameters are PostgreSQL's (`sslmode`, …). Nothing is connected until the source is read.
 pub fn parse_source(spec: &str) -> anyhow::Result<Box<dyn Source>> {
     if spec == "sample" {
         return Ok(Box::new(sample_source()));
     }
     if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
-        anyhow::bail!("PostgreSQL sources are not supported yet; use a `ckanapi dump datasets` JSONL file (jsonl:PATH)");
+        let source = ckan_search_indexer::source::PostgresSource::new(spec)?;
+        return Ok(Box::new(source));
     }
     let path = spec.strip_prefix("jsonl:").unwrap_or(spec);
     if !std::path::Path::new(path).is_file() {

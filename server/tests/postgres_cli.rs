@@ -1,0 +1,339 @@
+//! `ckan-search search-index … --source postgres://…`: the real binary against a CKAN
+//! database on the real PostgreSQL (127.0.0.1:5432, trust auth, user `postgres`;
+//! `CKAN_SEARCH_TEST_PG` overrides the server URL). The database is created with CKAN's
+//! tables (`tests/sql/ckan-2.12.sql`) and loaded with `psql \copy` from a generated
+//! catalogue (`ckan_search_data::ckan_tables`), then dropped. A server that is down fails
+//! the test; nothing is skipped.
+//!
+//! A full rebuild from the database must give exactly the documents a rebuild from the
+//! equivalent JSONL gives (the same package dicts, as `ckanapi dump datasets` would write
+//! them for a core-schema site), and every other mode must work with the database as its
+//! source. That the dicts themselves are what CKAN's `package_show` returns is
+//! `indexer/tests/postgres_source.rs`'s business.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use ckan_search_data::ckan_tables::{CkanTables, Layout, TableOptions};
+use ckan_search_data::GeneratorConfig;
+use ckan_search_indexer::analysis::AnalysisConfig;
+use ckan_search_indexer::generation::GenerationStore;
+use ckan_search_indexer::schema::CkanSchema;
+use ckan_search_indexer::source::{PostgresSource, Source};
+use serde_json::{Map, Value};
+use tantivy::{DocAddress, TantivyDocument};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ckan-search");
+const SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/sql/ckan-2.12.sql");
+
+fn server_url() -> String {
+    std::env::var("CKAN_SEARCH_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+/// Runs `psql` on `db` with `args`, feeding it `stdin`; panics with psql's error.
+fn psql(db: &str, args: &[&str], stdin: &[u8]) {
+    let mut child = Command::new("psql")
+        .arg(format!("{}/{db}", server_url()))
+        .args(["-v", "ON_ERROR_STOP=1", "-q"])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("psql must be installed for this test");
+    child
+        .stdin
+        .take()
+        .expect("psql stdin")
+        .write_all(stdin)
+        .expect("feeding psql");
+    let out = child.wait_with_output().expect("psql");
+    assert!(
+        out.status.success(),
+        "psql {args:?} on {db} failed (is PostgreSQL running at {}?): {}",
+        server_url(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A CKAN database of the test's own, dropped at the end.
+struct CkanDb {
+    name: String,
+}
+
+impl CkanDb {
+    fn create(dicts: &[Value]) -> Self {
+        let name = format!("ckan_search_cli_{}", std::process::id());
+        psql(
+            "postgres",
+            &[
+                "-c",
+                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+            ],
+            b"",
+        );
+        psql("postgres", &["-c", &format!("CREATE DATABASE {name}")], b"");
+        let db = Self { name };
+        psql(&db.name, &["-f", SCHEMA], b"");
+        let mut tables = CkanTables::new(TableOptions::new(Layout::Ckan212));
+        for d in dicts {
+            tables.add(d).expect("rows of a generated dict");
+        }
+        for t in tables.tables() {
+            let copy = format!("\\copy {} ({}) FROM STDIN", t.table, t.columns);
+            psql(&db.name, &["-c", &copy], t.data);
+        }
+        db
+    }
+
+    fn url(&self) -> String {
+        format!("{}/{}", server_url(), self.name)
+    }
+
+    fn sql(&self, sql: &str) {
+        psql(&self.name, &["-c", sql], b"");
+    }
+}
+
+impl Drop for CkanDb {
+    fn drop(&mut self) {
+        let _ = Command::new("psql")
+            .arg(format!("{}/postgres", server_url()))
+            .args([
+                "-qc",
+                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            ])
+            .output();
+    }
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn search_index(data: &Path, args: &[&str]) -> Run {
+    let out = Command::new(BIN)
+        .arg("search-index")
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("CKAN_SEARCH_SOURCE")
+        .env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("running ckan-search");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8(out.stdout).expect("utf-8"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8"),
+    }
+}
+
+fn ok(data: &Path, args: &[&str]) -> String {
+    let run = search_index(data, args);
+    assert_eq!(
+        run.code,
+        Some(0),
+        "`{}` failed:\n{}\n{}",
+        args.join(" "),
+        run.stdout,
+        run.stderr
+    );
+    run.stdout
+}
+
+/// The summary line's counts: (indexed, skipped, removed, failed).
+fn counts(stdout: &str) -> (u64, u64, u64, u64) {
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("indexed "))
+        .unwrap_or_else(|| panic!("no summary line in {stdout}"));
+    let n: Vec<u64> = line
+        .split(" in ")
+        .next()
+        .unwrap_or_default()
+        .split(", ")
+        .map(|part| {
+            part.rsplit(' ')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("bad summary line {line}"))
+        })
+        .collect();
+    (n[0], n[1], n[2], n[3])
+}
+
+/// Every live document's stored fields by id, without the fields that record when it was
+/// indexed.
+fn stored_docs(data: &Path) -> BTreeMap<String, Map<String, Value>> {
+    let store = GenerationStore::open(data, CkanSchema::new(), AnalysisConfig::default())
+        .expect("open store");
+    let current = store
+        .current()
+        .expect("CURRENT")
+        .expect("a live generation");
+    let index = store.open_index(current).expect("open the live generation");
+    let searcher = index.reader().expect("reader").searcher();
+    let mut docs = BTreeMap::new();
+    for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+        for doc_id in segment.doc_ids_alive() {
+            let doc: TantivyDocument = searcher
+                .doc(DocAddress::new(ordinal as u32, doc_id))
+                .expect("stored document");
+            let mut fields = store.schema().stored_fields(&doc);
+            fields.remove("indexed_ts");
+            fields.remove("_version_");
+            let id = fields["id"].as_str().expect("id").to_string();
+            assert!(docs.insert(id.clone(), fields).is_none(), "{id} twice");
+        }
+    }
+    docs
+}
+
+fn data_dir(root: &Path, name: &str) -> PathBuf {
+    root.join(name)
+}
+
+#[test]
+fn every_search_index_mode_reads_ckans_database() {
+    let dicts: Vec<Value> = ckan_search_data::packages(&GeneratorConfig::new(1_200, 21)).collect();
+    let db = CkanDb::create(&dicts);
+    let source = format!(
+        "{}?ckan.site_url=https%3A%2F%2Fckan.publishing.service.gov.uk",
+        db.url()
+    );
+    let state = |s: &str| dicts.iter().filter(|d| d["state"] == s).count() as u64;
+    let (active, draft, deleted) = (state("active"), state("draft"), state("deleted"));
+    assert!(draft > 0 && deleted > 0);
+    let tmp = tempfile::tempdir().expect("tempdir");
+
+    // The equivalent JSONL: the database's package dicts, one a line.
+    let reader = PostgresSource::new(&source).expect("source");
+    let jsonl = tmp.path().join("catalogue.jsonl");
+    let mut lines = String::new();
+    for record in reader.records().expect("records") {
+        lines.push_str(&record.package.expect("dict").to_string());
+        lines.push('\n');
+    }
+    reader.check_complete().expect("complete");
+    std::fs::write(&jsonl, lines).expect("write JSONL");
+
+    // Full rebuilds: deleted datasets are skipped, the rest indexed, same documents.
+    let from_pg = data_dir(tmp.path(), "pg");
+    let out = ok(&from_pg, &["rebuild", "--source", &source]);
+    assert_eq!(counts(&out), (active + draft, deleted, 0, 0));
+    let from_jsonl = data_dir(tmp.path(), "jsonl");
+    let jsonl_source = format!("jsonl:{}", jsonl.display());
+    ok(&from_jsonl, &["rebuild", "--source", &jsonl_source]);
+    let (pg_docs, jsonl_docs) = (stored_docs(&from_pg), stored_docs(&from_jsonl));
+    assert_eq!(pg_docs.len() as u64, active + draft);
+    assert_eq!(pg_docs, jsonl_docs);
+    let generations = ok(&from_pg, &["generations"]);
+    assert!(
+        generations.contains(&format!("from {}", db.url())),
+        "{generations}"
+    );
+
+    // check: every active dataset is indexed.
+    assert_eq!(
+        ok(&from_pg, &["check", "--source", &source]),
+        format!("Packages not indexed = 0 out of {active}\n")
+    );
+
+    // -r upserts everything again; -o finds nothing missing but the drafts (as CKAN).
+    let out = ok(&from_pg, &["rebuild", "-r", "--source", &source]);
+    assert_eq!(counts(&out), (active + draft, deleted, 0, 0));
+    let out = ok(&from_pg, &["rebuild", "-o", "--source", &source]);
+    assert_eq!(counts(&out).0, draft);
+
+    // Named datasets, by name and by id, after CKAN changed them in the database.
+    let (a, b) = (&dicts[3], &dicts[4]);
+    db.sql(&format!(
+        "UPDATE package SET title = 'Retitled in CKAN' WHERE id IN ('{}', '{}')",
+        a["id"].as_str().unwrap(),
+        b["id"].as_str().unwrap()
+    ));
+    let out = ok(
+        &from_pg,
+        &[
+            "rebuild",
+            "--source",
+            &source,
+            a["name"].as_str().unwrap(),
+            b["id"].as_str().unwrap(),
+        ],
+    );
+    // The rest of the catalogue is read and counted as skipped.
+    let named_indexable = [a, b].iter().filter(|d| d["state"] != "deleted").count() as u64;
+    assert_eq!(
+        counts(&out),
+        (named_indexable, 1_200 - named_indexable, 0, 0)
+    );
+    let docs = stored_docs(&from_pg);
+    for d in [a, b] {
+        if d["state"] != "deleted" {
+            assert_eq!(docs[d["id"].as_str().unwrap()]["title"], "Retitled in CKAN");
+        }
+    }
+
+    // A dataset purged in CKAN is an orphan until cleared.
+    let purged = dicts
+        .iter()
+        .find(|d| d["state"] == "active")
+        .expect("an active dataset");
+    let purged_id = purged["id"].as_str().unwrap();
+    db.sql(&format!(
+        "DELETE FROM resource WHERE package_id = '{purged_id}';
+         DELETE FROM package_tag WHERE package_id = '{purged_id}';
+         DELETE FROM package WHERE id = '{purged_id}';"
+    ));
+    assert_eq!(
+        ok(&from_pg, &["list-orphans", "--source", &source]),
+        format!("{purged_id}\n")
+    );
+    ok(&from_pg, &["clear-orphans", "--source", &source]);
+    assert!(!stored_docs(&from_pg).contains_key(purged_id));
+    assert_eq!(
+        ok(&from_pg, &["list-orphans", "--source", &source]),
+        String::new()
+    );
+}
+
+#[test]
+fn an_unreachable_database_fails_the_run_and_changes_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = data_dir(tmp.path(), "data");
+    let jsonl = tmp.path().join("small.jsonl");
+    let lines: String = ckan_search_data::packages(&GeneratorConfig::new(50, 1))
+        .map(|d| format!("{d}\n"))
+        .collect();
+    std::fs::write(&jsonl, lines).expect("write JSONL");
+    ok(
+        &data,
+        &["rebuild", "--source", &format!("jsonl:{}", jsonl.display())],
+    );
+    let before = stored_docs(&data);
+    let run = search_index(
+        &data,
+        &[
+            "rebuild",
+            "--source",
+            "postgresql://ckan:secret@127.0.0.1:1/ckan",
+        ],
+    );
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr
+            .contains("error: source postgresql://ckan@127.0.0.1:1/ckan: cannot connect:"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("secret"));
+    assert_eq!(stored_docs(&data), before);
+}
