@@ -816,6 +816,21 @@ fn orphans_are_listed_and_cleared() {
     );
     assert_eq!(env.ids(), ids([1, 2, 3]));
     assert_eq!(env.ok(&["list-orphans", "--source", &now]).stdout, "");
+
+    // A record that cannot be read could hold any indexed dataset: listing or clearing
+    // orphans against such a source refuses, and nothing is deleted.
+    let broken = env.source_lines(
+        "broken.jsonl",
+        &[ds(1).to_string(), "{this is not JSON".to_string()],
+    );
+    for mode in ["list-orphans", "clear-orphans"] {
+        let run = env.fails(&[mode, "--source", &broken]);
+        assert!(
+            run.stderr.contains("not listing orphans"),
+            "{mode}: {run:#?}"
+        );
+    }
+    assert_eq!(env.ids(), ids([1, 2, 3]));
 }
 
 /// 10. Bad records: without `-i` the run fails naming the dataset and field and the live

@@ -132,6 +132,7 @@ pub fn check(store: &GenerationStore, source: &dyn Source, site_id: &str) -> Res
                 .push((text("metadata_modified"), text("name")));
         }
     }
+    source.check_complete()?;
     Ok(report)
 }
 
@@ -179,14 +180,23 @@ pub fn list_orphans(
     let Some(index) = live(store)? else {
         return Ok(Vec::new());
     };
+    // Every record must be read: a dataset whose record could not be would look like an
+    // orphan, and `clear-orphans` would delete it.
     let mut in_source: HashMap<String, ()> = HashMap::new();
     for record in source.records()? {
-        if let Ok(pkg) = record.package {
-            if let Some(id) = pkg.get("id").and_then(Value::as_str) {
-                in_source.insert(id.to_string(), ());
-            }
+        let pkg = record.package.map_err(|e| IndexerError::Source {
+            source_name: source.name(),
+            reason: format!(
+                "record {} could not be read ({e}); not listing orphans, since the dataset \
+                 it holds could be among them",
+                record.position
+            ),
+        })?;
+        if let Some(id) = pkg.get("id").and_then(Value::as_str) {
+            in_source.insert(id.to_string(), ());
         }
     }
+    source.check_complete()?;
     let mut orphans: Vec<String> = indexed_docs(store.schema(), &index)?
         .into_iter()
         .filter(|d| d.site_id == site_id && !in_source.contains_key(&d.id))

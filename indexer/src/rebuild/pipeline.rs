@@ -69,8 +69,36 @@ impl Pipeline<'_> {
     }
 
     /// Indexes the records `select` accepts into `writer` (without committing). Returns
-    /// the summary, or the first bad record's error unless `force`.
+    /// the summary, or the first bad record's error unless `force`; fails too when the
+    /// source broke off part-way, so a forced run never passes a partial read as whole.
+    /// Vocabulary names the source knows (CKAN's database) are added to the options'.
     pub fn run(
+        &self,
+        source: &dyn Source,
+        writer: &IndexWriter,
+        progress: &dyn Progress,
+        select: &(dyn Fn(&serde_json::Value) -> bool + Sync),
+    ) -> Result<Summary> {
+        let vocabularies = source.vocabularies()?;
+        let summary = if vocabularies.is_empty() {
+            self.run_records(source, writer, progress, select)?
+        } else {
+            let mut options = self.options.clone();
+            for (id, name) in vocabularies {
+                options.package.vocabularies.entry(id).or_insert(name);
+            }
+            let pipeline = Pipeline {
+                options: &options,
+                apply_deletes: self.apply_deletes.clone(),
+                ..*self
+            };
+            pipeline.run_records(source, writer, progress, select)?
+        };
+        source.check_complete()?;
+        Ok(summary)
+    }
+
+    fn run_records(
         &self,
         source: &dyn Source,
         writer: &IndexWriter,
