@@ -551,14 +551,19 @@ def main():
     p.add_argument("--solr-url", required=True)
     p.add_argument("--workdir", required=True)
     p.add_argument("--db", required=True)
+    p.add_argument("--keep-db", action="store_true",
+                   help="leave the database (role and password as --db) for the caller to "
+                        "compare with; it drops it")
     ARGS = p.parse_args()
     CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")
     server = None
+    ok = False
     try:
         server = setup(ARGS.workdir, ARGS.db)
         pub1, priv, draft = scenario()
         cli_scenario(pub1, priv, draft)
         log("ALL OK")
+        ok = True
     except Exception:
         run_log = os.path.join(ARGS.workdir, "ckan-run.log")
         if os.path.exists(run_log):
@@ -571,7 +576,8 @@ def main():
                 server.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 server.kill()
-        drop_db(ARGS.db)
+        if not (ok and ARGS.keep_db):
+            drop_db(ARGS.db)
 
 
 if __name__ == "__main__":

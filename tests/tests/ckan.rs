@@ -3,7 +3,9 @@
 //! `ckan search-index` commands (tests/python/ckan_e2e.py), and CKAN's own search test suite
 //! (tests/python/ckan_suite.py).
 
-use ckan_search_tests::{empty_server, TestServer};
+use ckan_search_indexer::source::PostgresSource;
+use ckan_search_tests::{empty_server, publish, TestServer};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -34,7 +36,7 @@ fn ckan_python() -> PathBuf {
 /// Runs tests/python/`script` with the CKAN venv against `server`, in a fresh work directory
 /// and with a PostgreSQL database of its own (`db` plus this process id), prints its output
 /// and asserts that it succeeded.
-fn run_ckan_script(script: &str, server: &TestServer, db: &str) {
+fn run_ckan_script(script: &str, server: &TestServer, db: &str, extra: &[&str]) {
     let python = ckan_python();
     let work = tempfile::tempdir().unwrap();
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -49,6 +51,7 @@ fn run_ckan_script(script: &str, server: &TestServer, db: &str) {
         .arg(work.path())
         .arg("--db")
         .arg(format!("{db}_{}", std::process::id()))
+        .args(extra)
         // CKAN reads these over its ini
         .env_remove("CKAN_INI")
         .env_remove("CKAN_SOLR_URL")
@@ -70,8 +73,85 @@ fn run_ckan_script(script: &str, server: &TestServer, db: &str) {
 #[test]
 fn real_ckan_uses_ckan_search_as_solr() {
     let (server, _data) = empty_server();
-    run_ckan_script("ckan_e2e.py", &server, "ckan_e2e");
+    run_ckan_script("ckan_e2e.py", &server, "ckan_e2e", &["--keep-db"]);
+    // The scenario ends with CKAN's own `search-index rebuild`: the index holds the
+    // documents CKAN built and sent to /update. Our PostgreSQL reader must build the same
+    // documents from CKAN's database.
+    let db = format!("ckan_e2e_{}", std::process::id());
+    let compared = documents_from_ckan_db_equal_ckans(&server, &db);
+    drop_database(&db);
+    let n = compared.expect("documents from CKAN's database");
+    assert!(n >= 3, "compared only {n} documents");
     drop(server); // before its data directory goes
+}
+
+/// Rebuilds from CKAN's database `db` (the role and password the scenario creates) into a
+/// fresh data directory and compares every stored document with `ckan`'s index, except
+/// the two fields that record when and in which order a document was written. Returns
+/// how many documents were compared.
+fn documents_from_ckan_db_equal_ckans(ckan: &TestServer, db: &str) -> Result<usize, String> {
+    let url = format!("postgresql://{db}:pass@127.0.0.1:5432/{db}");
+    let source = PostgresSource::new(&url).map_err(|e| e.to_string())?;
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    publish(dir.path(), &source);
+    let ours = TestServer::start(dir.path());
+    let docs = |server: &TestServer| -> Vec<Value> {
+        let (status, body) = server.select(&[
+            ("q", "*:*"),
+            ("fq", "+site_id:\"default\""),
+            ("fl", "*"),
+            ("rows", "1000"),
+            ("sort", "id asc"),
+        ]);
+        assert_eq!(status, 200, "{body}");
+        body["response"]["docs"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|mut d| {
+                if let Some(m) = d.as_object_mut() {
+                    m.remove("indexed_ts");
+                    m.remove("_version_");
+                }
+                d
+            })
+            .collect()
+    };
+    let (theirs, mine) = (docs(ckan), docs(&ours));
+    if theirs.len() != mine.len() {
+        return Err(format!(
+            "CKAN indexed {} documents, the database gives {}",
+            theirs.len(),
+            mine.len()
+        ));
+    }
+    for (a, b) in theirs.iter().zip(&mine) {
+        let a = a.as_object().cloned().unwrap_or_default();
+        let b = b.as_object().cloned().unwrap_or_default();
+        for key in a.keys().chain(b.keys()) {
+            if a.get(key) != b.get(key) {
+                return Err(format!(
+                    "dataset {}: field {key}: CKAN sent {:?}, the database gives {:?}",
+                    a.get("name").cloned().unwrap_or_default(),
+                    a.get(key),
+                    b.get(key)
+                ));
+            }
+        }
+    }
+    Ok(theirs.len())
+}
+
+fn drop_database(db: &str) {
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
+        format!("DROP ROLE IF EXISTS {db}"),
+    ] {
+        let _ = Command::new("psql")
+            .args(["-h", "127.0.0.1", "-U", "postgres", "-qAtc", &sql])
+            .status();
+    }
 }
 
 /// CKAN's ckan/tests/lib/search and the search tests of test_get.py (spec ckan-as-client.md
@@ -79,6 +159,6 @@ fn real_ckan_uses_ckan_search_as_solr() {
 #[test]
 fn ckan_own_search_tests_pass_against_ckan_search() {
     let (server, _data) = empty_server();
-    run_ckan_script("ckan_suite.py", &server, "ckan_suite");
+    run_ckan_script("ckan_suite.py", &server, "ckan_suite", &[]);
     drop(server);
 }
