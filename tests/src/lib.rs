@@ -1,6 +1,10 @@
 //! Helpers for ckan-search's end-to-end tests: a real server on a loopback port, over a
 //! real data directory, and catalogue fixtures.
 
+pub mod catalogue; // what a package dict says; generated catalogues published for a test
+pub mod http; // requests as a CKAN API client sends them; replies as sent
+pub mod solr; // Solr's JSON answers read back; the parameters data.gov.uk's Find sends
+
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
@@ -17,6 +21,8 @@ use ckan_search_server::live::LiveIndex;
 use ckan_search_server::writer::{LiveWriter, WriterConfig};
 use ckan_search_server::AppState;
 use serde_json::Value;
+
+use crate::catalogue::Catalogue;
 
 pub use ckan_search_server::cli::sample_source;
 
@@ -116,6 +122,41 @@ impl Drop for TestServer {
         }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
+        }
+    }
+}
+
+/// A published catalogue served twice over its data directory: the CKAN API with CKAN's
+/// defaults, and with data.gov.uk's settings.
+pub struct CkanApiServers {
+    /// Default settings: every caller anonymous, nothing stripped.
+    pub plain: TestServer,
+    /// data.gov.uk's: `ckan.site_url`, personal data stripped, a sysadmin token.
+    pub dgu: TestServer,
+    /// Every package dict, deleted ones included, in catalogue order.
+    pub all: Vec<Value>,
+    /// The data directory both serve.
+    pub dir: tempfile::TempDir,
+}
+
+impl CkanApiServers {
+    /// Starts `plain`, then `dgu` with `site_url` as `ckan.site_url` and `sysadmin_token` as
+    /// a sysadmin's API token.
+    pub fn start(catalogue: Catalogue, site_url: &str, sysadmin_token: &str) -> Self {
+        let Catalogue { all, dir } = catalogue;
+        let plain = TestServer::start_with_ckan(dir.path(), CkanApiConfig::default());
+        let datagovuk = CkanApiConfig {
+            site_url: Some(site_url.into()),
+            strip_pii: true,
+            sysadmin_token: Some(sysadmin_token.into()),
+            ..CkanApiConfig::default()
+        };
+        let dgu = TestServer::start_with_ckan(dir.path(), datagovuk);
+        Self {
+            plain,
+            dgu,
+            all,
+            dir,
         }
     }
 }

@@ -9,14 +9,15 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
-use chrono::{NaiveDateTime, TimeZone, Utc};
 use ckan_search_data::{Generator, GeneratorConfig, Organisation};
 use ckan_search_indexer::document::package::{
     index_id, package_to_solr, python_json_dumps, PackageAction, PackageOptions,
 };
-use ckan_search_indexer::source::JsonlSource;
-use ckan_search_server::ckan_api::CkanApiConfig;
-use ckan_search_tests::{indexable, open_store, publish, TestServer};
+use ckan_search_tests::catalogue::{
+    each_str, millis, public_active, s, with_people, without_pii, Catalogue,
+};
+use ckan_search_tests::http::{client, commit_json, get, get_as, post, send, Reply};
+use ckan_search_tests::{indexable, open_store, CkanApiServers, TestServer};
 use serde_json::{json, Map, Value};
 
 const DATASETS: usize = 1_500;
@@ -34,48 +35,32 @@ const DOC_ONLY_NAME: &str = "aardvark-records-office";
 const DOC_ONLY_TITLE: &str = "Aardvark Records Office";
 
 struct Fixture {
-    /// Default settings: every caller anonymous, nothing stripped.
-    plain: TestServer,
-    /// data.gov.uk's: `ckan.site_url`, PII stripped, a sysadmin token.
-    dgu: TestServer,
-    /// Every package dict, deleted ones included, in catalogue order.
-    all: Vec<Value>,
+    /// The catalogue, served with CKAN's defaults and with data.gov.uk's settings.
+    api: CkanApiServers,
     /// The publishers.
     orgs: Vec<Organisation>,
     /// The publisher whose organisation document adds extras.
     documented: Organisation,
-    data_dir: tempfile::TempDir,
 }
 
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
         let config = GeneratorConfig {
             organisations: ORGANISATIONS,
             ..GeneratorConfig::new(DATASETS, SEED)
         };
         let generator = Generator::new(&config);
-        let all: Vec<Value> = generator
-            .packages()
-            .enumerate()
-            .map(|(i, mut p)| {
-                if i % WITH_PEOPLE_EVERY == 0 {
-                    p["author"] = json!("Ada Lovelace");
-                    p["author_email"] = json!("ada@example.gov.uk");
-                    p["maintainer"] = json!("Open data team");
-                    p["maintainer_email"] = json!("open-data@example.gov.uk");
-                }
-                p
-            })
-            .collect();
-        let path = dir.path().join("catalogue.jsonl");
-        let lines: Vec<String> = all.iter().map(|p| p.to_string()).collect();
-        std::fs::write(&path, lines.join("\n")).unwrap();
-        publish(dir.path(), &JsonlSource::file(&path));
+        let catalogue = Catalogue::publish(with_people(
+            generator.packages(),
+            WITH_PEOPLE_EVERY,
+            "ada@example.gov.uk",
+        ));
+        let api = CkanApiServers::start(catalogue, SITE_URL, TOKEN);
 
         let orgs = generator.organisations().to_vec();
-        let owners: HashSet<&str> = all
+        let owners: HashSet<&str> = api
+            .all
             .iter()
             .filter(|p| indexable(p))
             .map(|p| s(p, "owner_org"))
@@ -85,16 +70,6 @@ fn fixture() -> &'static Fixture {
             .find(|o| owners.contains(o.id.as_str()))
             .expect("a publisher with datasets")
             .clone();
-        let plain = TestServer::start_with_ckan(dir.path(), CkanApiConfig::default());
-        let dgu = TestServer::start_with_ckan(
-            dir.path(),
-            CkanApiConfig {
-                site_url: Some(SITE_URL.into()),
-                strip_pii: true,
-                sysadmin_token: Some(TOKEN.into()),
-                ..CkanApiConfig::default()
-            },
-        );
         // What `ckan datagovuk reindex-organisations` adds (no index_id).
         let docs = json!([
             {"site_id": ORG_SITE, "id": documented.id, "name": documented.name,
@@ -103,15 +78,9 @@ fn fixture() -> &'static Fixture {
             {"site_id": ORG_SITE, "id": DOC_ONLY_ID, "name": DOC_ONLY_NAME,
              "title": DOC_ONLY_TITLE, "extras_contact-email": "records@aardvark.example.gov.uk"},
         ]);
-        let added = client()
-            .post(format!("{}/solr/ckan/update?commit=true", plain.base))
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(docs.to_string())
-            .send()
-            .unwrap();
-        assert_eq!(added.status().as_u16(), 200);
+        commit_json(&api.plain, &docs);
         // The second server's reader follows the commit on its own schedule.
-        for server in [&plain, &dgu] {
+        for server in [&api.plain, &api.dgu] {
             while server
                 .select(&[
                     ("q", "*:*"),
@@ -125,88 +94,21 @@ fn fixture() -> &'static Fixture {
             }
         }
         Fixture {
-            plain,
-            dgu,
-            all,
+            api,
             orgs,
             documented,
-            data_dir: dir,
         }
     })
 }
 
 // ---- HTTP ------------------------------------------------------------------------------
 
-struct Reply {
-    status: u16,
-    content_type: String,
-    text: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
-    }
-
-    /// The `result` of a successful action envelope.
-    fn result(&self) -> Value {
-        assert_eq!(self.status, 200, "{}", self.text);
-        assert_eq!(self.content_type, "application/json;charset=utf-8");
-        let body = self.json();
-        assert_eq!(body["success"], true, "{}", self.text);
-        body["result"].clone()
-    }
-}
-
-fn client() -> &'static reqwest::blocking::Client {
-    static CLIENT: OnceLock<reqwest::blocking::Client> = OnceLock::new();
-    CLIENT.get_or_init(reqwest::blocking::Client::new)
-}
-
-fn send(request: reqwest::blocking::RequestBuilder) -> Reply {
-    let response = request.send().expect("request");
-    Reply {
-        status: response.status().as_u16(),
-        content_type: response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string(),
-        text: response.text().expect("body"),
-    }
-}
-
-fn get_as(server: &TestServer, path: &str, params: &[(&str, &str)], token: Option<&str>) -> Reply {
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(params)
-        .finish();
-    let mut request = client().get(format!("{}{path}?{query}", server.base));
-    if let Some(token) = token {
-        request = request.header(reqwest::header::AUTHORIZATION, token);
-    }
-    send(request)
-}
-
-fn get(server: &TestServer, path: &str, params: &[(&str, &str)]) -> Reply {
-    get_as(server, path, params, None)
-}
-
-fn post(server: &TestServer, path: &str, content_type: &str, body: &str) -> Reply {
-    send(
-        client()
-            .post(format!("{}{path}", server.base))
-            .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(body.to_string()),
-    )
-}
-
 fn action(name: &str) -> String {
     format!("/api/3/action/{name}")
 }
 
 fn help(server: &TestServer, name: &str) -> String {
-    let base = if std::ptr::eq(server, &fixture().dgu) {
+    let base = if std::ptr::eq(server, &fixture().api.dgu) {
         SITE_URL.to_string()
     } else {
         server.base.clone()
@@ -225,6 +127,18 @@ fn assert_failure(reply: &Reply, status: u16, server: &TestServer, name: &str, e
     assert_eq!(reply.text, failure_text(server, name, error));
 }
 
+/// A GET of action `name` with `params` on the plain server fails with `status` and `error`.
+fn assert_get_fails(name: &str, params: &[(&str, &str)], status: u16, error: Value) {
+    let plain = &fixture().api.plain;
+    assert_failure(
+        &get(plain, &action(name), params),
+        status,
+        plain,
+        name,
+        error,
+    );
+}
+
 /// The exact text of a successful envelope holding `result`.
 fn success_text(server: &TestServer, name: &str, result: &Value) -> String {
     python_json_dumps(&json!({"help": help(server, name), "success": true, "result": result}))
@@ -232,43 +146,21 @@ fn success_text(server: &TestServer, name: &str, result: &Value) -> String {
 
 // ---- what the package dicts say ----------------------------------------------------------
 
-fn s<'a>(p: &'a Value, key: &str) -> &'a str {
-    p.get(key).and_then(Value::as_str).unwrap_or_default()
-}
-
 fn active(p: &Value) -> bool {
     s(p, "state") == "active"
 }
 
-fn public_active(p: &Value) -> bool {
-    active(p) && p["private"] != true
-}
-
 fn indexed() -> impl Iterator<Item = &'static Value> {
-    fixture().all.iter().filter(|p| indexable(p))
+    fixture().api.all.iter().filter(|p| indexable(p))
 }
 
 fn first(filter: impl Fn(&Value) -> bool) -> &'static Value {
     fixture()
+        .api
         .all
         .iter()
         .find(|p| filter(p))
         .expect("a dataset of that kind")
-}
-
-fn millis(ckan_timestamp: &str) -> i64 {
-    let t = NaiveDateTime::parse_from_str(ckan_timestamp, "%Y-%m-%dT%H:%M:%S%.f").unwrap();
-    Utc.from_utc_datetime(&t).timestamp_millis()
-}
-
-fn without_pii(p: &Value) -> Value {
-    let mut p = p.clone();
-    if let Some(m) = p.as_object_mut() {
-        for k in ["author", "author_email", "maintainer", "maintainer_email"] {
-            m.shift_remove(k);
-        }
-    }
-    p
 }
 
 /// The publishers the index shows: owners of indexed datasets, plus the document-only one.
@@ -376,23 +268,27 @@ fn package_show_returns_the_stored_dict_by_id_or_name() {
         ("/api/3/action/package_show", s(pkg, "name")),
         ("/api/action/package_show", s(pkg, "name")),
     ] {
-        let reply = get(&f.plain, path, &[("id", reference)]);
+        let reply = get(&f.api.plain, path, &[("id", reference)]);
         assert_eq!(reply.status, 200);
-        assert_eq!(reply.text, success_text(&f.plain, "package_show", pkg));
+        assert_eq!(reply.text, success_text(&f.api.plain, "package_show", pkg));
     }
     // POST with a JSON body, as ckanapi and Publish's workers send it.
     let reply = post(
-        &f.plain,
+        &f.api.plain,
         &action("package_show"),
         "application/json",
         &json!({"id": s(pkg, "id")}).to_string(),
     );
-    assert_eq!(reply.text, success_text(&f.plain, "package_show", pkg));
+    assert_eq!(reply.text, success_text(&f.api.plain, "package_show", pkg));
     // data.gov.uk strips the top-level PII keys (extras stay as they are).
-    let reply = get(&f.dgu, &action("package_show"), &[("id", s(pkg, "name"))]);
+    let reply = get(
+        &f.api.dgu,
+        &action("package_show"),
+        &[("id", s(pkg, "name"))],
+    );
     assert_eq!(
         reply.text,
-        success_text(&f.dgu, "package_show", &without_pii(pkg))
+        success_text(&f.api.dgu, "package_show", &without_pii(pkg))
     );
     // use_default_schema: the default-schema dict CKAN stores as `data_dict`.
     let PackageAction::Index(doc) = package_to_solr(pkg, &PackageOptions::default()).unwrap()
@@ -405,24 +301,24 @@ fn package_show_returns_the_stored_dict_by_id_or_name() {
         "the catalogue has data.gov.uk's promoted extras"
     );
     let reply = get(
-        &f.plain,
+        &f.api.plain,
         &action("package_show"),
         &[("id", s(pkg, "id")), ("use_default_schema", "true")],
     );
     assert_eq!(
         reply.text,
-        success_text(&f.plain, "package_show", &default_schema)
+        success_text(&f.api.plain, "package_show", &default_schema)
     );
     // JSONP.
     let reply = get(
-        &f.plain,
+        &f.api.plain,
         &action("package_show"),
         &[("id", s(pkg, "id")), ("callback", "show")],
     );
     assert_eq!(reply.content_type, "application/javascript;charset=utf-8");
     assert_eq!(
         reply.text,
-        format!("show({});", success_text(&f.plain, "package_show", pkg))
+        format!("show({});", success_text(&f.api.plain, "package_show", pkg))
     );
 }
 
@@ -435,53 +331,53 @@ fn package_show_answers_private_and_draft_datasets_as_ckan_does() {
         let denied = json!({"__type": "Authorization Error",
             "message": format!("Access denied: User  not authorized to read package {}", s(pkg, "id"))});
         for reference in [s(pkg, "id"), s(pkg, "name")] {
-            let reply = get(&f.plain, &action("package_show"), &[("id", reference)]);
-            assert_failure(&reply, 403, &f.plain, "package_show", denied.clone());
+            let reply = get(&f.api.plain, &action("package_show"), &[("id", reference)]);
+            assert_failure(&reply, 403, &f.api.plain, "package_show", denied.clone());
         }
         // The sysadmin token sees it (PII stripped on data.gov.uk).
         let reply = get_as(
-            &f.dgu,
+            &f.api.dgu,
             &action("package_show"),
             &[("id", s(pkg, "name"))],
             Some(TOKEN),
         );
         assert_eq!(
             reply.text,
-            success_text(&f.dgu, "package_show", &without_pii(pkg))
+            success_text(&f.api.dgu, "package_show", &without_pii(pkg))
         );
         // With `callback` CKAN runs the action anonymously, token or not.
         let reply = get_as(
-            &f.dgu,
+            &f.api.dgu,
             &action("package_show"),
             &[("id", s(pkg, "name")), ("callback", "cb")],
             Some(TOKEN),
         );
-        assert_failure(&reply, 403, &f.dgu, "package_show", denied);
+        assert_failure(&reply, 403, &f.api.dgu, "package_show", denied);
     }
     // `name_or_id` finds the dataset, but CKAN's auth function wants `id`.
     let public = first(public_active);
     let reply = get(
-        &f.plain,
+        &f.api.plain,
         &action("package_show"),
         &[("name_or_id", s(public, "name"))],
     );
     assert_failure(
         &reply,
         409,
-        &f.plain,
+        &f.api.plain,
         "package_show",
         json!({"message": "Missing id, can not get Package object", "__type": "Validation Error"}),
     );
     // A sysadmin skips the auth function.
     let reply = get_as(
-        &f.dgu,
+        &f.api.dgu,
         &action("package_show"),
         &[("name_or_id", s(private, "name"))],
         Some(TOKEN),
     );
     assert_eq!(
         reply.text,
-        success_text(&f.dgu, "package_show", &without_pii(private))
+        success_text(&f.api.dgu, "package_show", &without_pii(private))
     );
 }
 
@@ -492,70 +388,54 @@ fn package_show_errors_are_ckans() {
     let not_found = json!({"__type": "Not Found Error", "message": "Not found"});
     let internal = json!({"__type": "Internal Server Error", "message": "Internal Server Error"});
     let show = action("package_show");
-    assert_failure(
-        &get(&f.plain, &show, &[]),
-        409,
-        &f.plain,
+    assert_get_fails("package_show", &[], 409, missing.clone());
+    assert_get_fails("package_show", &[("id", "")], 409, missing);
+    assert_get_fails(
         "package_show",
-        missing.clone(),
-    );
-    assert_failure(
-        &get(&f.plain, &show, &[("id", "")]),
-        409,
-        &f.plain,
-        "package_show",
-        missing,
-    );
-    assert_failure(
-        &get(&f.plain, &show, &[("id", "no-such-dataset")]),
+        &[("id", "no-such-dataset")],
         404,
-        &f.plain,
-        "package_show",
         not_found.clone(),
     );
     // A deleted dataset is not in the index.
     let deleted = first(|p| s(p, "state") == "deleted");
-    assert_failure(
-        &get(&f.plain, &show, &[("id", s(deleted, "id"))]),
-        404,
-        &f.plain,
+    assert_get_fails(
         "package_show",
+        &[("id", s(deleted, "id"))],
+        404,
         not_found.clone(),
     );
     let public = first(public_active);
-    assert_failure(
-        &get(
-            &f.plain,
-            &show,
-            &[("id", s(public, "id")), ("use_default_schema", "maybe")],
-        ),
-        500,
-        &f.plain,
+    assert_get_fails(
         "package_show",
+        &[("id", s(public, "id")), ("use_default_schema", "maybe")],
+        500,
         internal.clone(),
     );
-    let post_json = |body: Value| post(&f.plain, &show, "application/json", &body.to_string());
+    let post_json = |body: Value| post(&f.api.plain, &show, "application/json", &body.to_string());
     assert_failure(
         &post_json(json!({"id": 5})),
         500,
-        &f.plain,
+        &f.api.plain,
         "package_show",
         internal,
     );
     assert_failure(
         &post_json(json!({"name_or_id": null})),
         404,
-        &f.plain,
+        &f.api.plain,
         "package_show",
         not_found,
     );
     // Unknown actions and versions are CKAN's too.
-    let reply = get(&f.plain, "/api/3/action/package_shows", &[]);
+    let reply = get(&f.api.plain, "/api/3/action/package_shows", &[]);
     assert_eq!(
         (reply.status, reply.text.as_str()),
         (400, "\"Bad request: Action name not known: package_shows\"")
     );
-    assert_eq!(get(&f.plain, "/api/2/action/package_show", &[]).status, 404);
+    assert_eq!(
+        get(&f.api.plain, "/api/2/action/package_show", &[]).status,
+        404
+    );
 }
 
 // ---- organization_list -------------------------------------------------------------------
@@ -564,7 +444,7 @@ fn package_show_errors_are_ckans() {
 fn organization_list_names_sort_filter_and_page_as_ckan() {
     let f = fixture();
     let list =
-        |params: &[(&str, &str)]| get(&f.plain, &action("organization_list"), params).result();
+        |params: &[(&str, &str)]| get(&f.api.plain, &action("organization_list"), params).result();
     let by_title = names_by(visible_orgs(), |r| r.title.clone());
     assert_eq!(list(&[]), json!(by_title));
     assert_eq!(list(&[("sort", "title asc")]), json!(by_title));
@@ -599,7 +479,7 @@ fn organization_list_names_sort_filter_and_page_as_ckan() {
     assert_eq!(list(&[("limit", " 2 ")]), json!(by_title[..2]));
     assert_eq!(list(&[("limit", "0")]), json!([]));
     let posted = post(
-        &f.plain,
+        &f.api.plain,
         &action("organization_list"),
         "application/json",
         r#"{"limit": 0}"#,
@@ -661,20 +541,20 @@ fn organization_list_all_fields_shows_each_organisation() {
         .map(|r| shown_org(r, Some(r.public), None, &[]))
         .collect();
     let reply = get(
-        &f.plain,
+        &f.api.plain,
         &action("organization_list"),
         &[("all_fields", "true")],
     );
     assert_eq!(
         reply.text,
-        success_text(&f.plain, "organization_list", &json!(expected))
+        success_text(&f.api.plain, "organization_list", &json!(expected))
     );
     // A sysadmin's counts include private datasets; include_extras adds the extras.
     let documented = rows.iter().find(|r| r.id == f.documented.id).unwrap();
     let doc_only = rows.iter().find(|r| r.id == DOC_ONLY_ID).unwrap();
     let names = format!("{},{}", documented.name, doc_only.name);
     let reply = get_as(
-        &f.dgu,
+        &f.api.dgu,
         &action("organization_list"),
         &[
             ("all_fields", "1"),
@@ -704,11 +584,11 @@ fn organization_list_all_fields_shows_each_organisation() {
     }
     assert_eq!(
         reply.text,
-        success_text(&f.dgu, "organization_list", &json!(expected))
+        success_text(&f.api.dgu, "organization_list", &json!(expected))
     );
     // include_dataset_count=false drops package_count.
     let reply = get(
-        &f.plain,
+        &f.api.plain,
         &action("organization_list"),
         &[
             ("all_fields", "true"),
@@ -724,16 +604,8 @@ fn organization_list_all_fields_shows_each_organisation() {
 
 #[test]
 fn organization_list_errors_are_ckans() {
-    let f = fixture();
-    let list = action("organization_list");
     let check = |params: &[(&str, &str)], status: u16, error: Value| {
-        assert_failure(
-            &get(&f.plain, &list, params),
-            status,
-            &f.plain,
-            "organization_list",
-            error,
-        );
+        assert_get_fails("organization_list", params, status, error);
     };
     let message = |m: &str| json!({"message": m, "__type": "Validation Error"});
     let internal = json!({"__type": "Internal Server Error", "message": "Internal Server Error"});
@@ -790,10 +662,10 @@ fn organization_show_builds_ckans_dict_from_the_index() {
         &["groups", "users"],
     );
     for reference in [&documented.name, &documented.id] {
-        let reply = get(&f.plain, &show, &[("id", reference)]);
+        let reply = get(&f.api.plain, &show, &[("id", reference)]);
         assert_eq!(
             reply.text,
-            success_text(&f.plain, "organization_show", &expected)
+            success_text(&f.api.plain, "organization_show", &expected)
         );
     }
     // data.gov.uk turns users off; a sysadmin counts private datasets.
@@ -803,10 +675,10 @@ fn organization_show_builds_ckans_dict_from_the_index() {
         Some(documented_extras()),
         &["groups"],
     );
-    let reply = get_as(&f.dgu, &show, &[("id", &documented.name)], Some(TOKEN));
+    let reply = get_as(&f.api.dgu, &show, &[("id", &documented.name)], Some(TOKEN));
     assert_eq!(
         reply.text,
-        success_text(&f.dgu, "organization_show", &expected)
+        success_text(&f.api.dgu, "organization_show", &expected)
     );
     // An organisation without extras or datasets: empty lists go last, in CKAN's order.
     let bare = visible_orgs()
@@ -814,7 +686,7 @@ fn organization_show_builds_ckans_dict_from_the_index() {
         .find(|r| r.id != f.documented.id && r.dict.is_some())
         .unwrap();
     let reply = get(
-        &f.plain,
+        &f.api.plain,
         &show,
         &[
             ("id", &bare.name),
@@ -842,7 +714,7 @@ fn organization_show_builds_ckans_dict_from_the_index() {
     };
     assert_eq!(
         reply.text,
-        success_text(&f.plain, "organization_show", &with_member_count)
+        success_text(&f.api.plain, "organization_show", &with_member_count)
     );
     // The document-only organisation.
     let doc_only = visible_orgs()
@@ -851,10 +723,10 @@ fn organization_show_builds_ckans_dict_from_the_index() {
         .unwrap();
     let extras = vec![json!({"key": "contact-email", "value": "records@aardvark.example.gov.uk"})];
     expected = shown_org(&doc_only, Some(0), Some(extras), &["groups", "users"]);
-    let reply = get(&f.plain, &show, &[("id", DOC_ONLY_NAME)]);
+    let reply = get(&f.api.plain, &show, &[("id", DOC_ONLY_NAME)]);
     assert_eq!(
         reply.text,
-        success_text(&f.plain, "organization_show", &expected)
+        success_text(&f.api.plain, "organization_show", &expected)
     );
 }
 
@@ -864,7 +736,7 @@ fn organization_show_include_datasets_lists_the_first_page() {
     let row = visible_orgs().into_iter().max_by_key(|r| r.public).unwrap();
     assert!(row.public > 10);
     let reply = get(
-        &f.plain,
+        &f.api.plain,
         &action("organization_show"),
         &[("id", &row.name), ("include_datasets", "true")],
     );
@@ -876,12 +748,7 @@ fn organization_show_include_datasets_lists_the_first_page() {
         .collect();
     owned.sort_by_key(|p| std::cmp::Reverse(millis(s(p, "metadata_modified"))));
     let expected: Vec<&str> = owned.iter().take(10).map(|p| s(p, "name")).collect();
-    let got: Vec<&str> = shown["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| s(p, "name"))
-        .collect();
+    let got = each_str(&shown["packages"], "name");
     assert_eq!(got, expected);
     // Each dataset's keys sorted, as CKAN's validation of the shown group leaves them.
     let package = &shown["packages"][0];
@@ -908,15 +775,8 @@ fn organization_show_include_datasets_lists_the_first_page() {
 #[test]
 fn organization_show_errors_are_ckans() {
     let f = fixture();
-    let show = action("organization_show");
     let check = |params: &[(&str, &str)], status: u16, error: Value| {
-        assert_failure(
-            &get(&f.plain, &show, params),
-            status,
-            &f.plain,
-            "organization_show",
-            error,
-        );
+        assert_get_fails("organization_show", params, status, error);
     };
     let documented = &f.documented.name;
     check(
@@ -951,9 +811,9 @@ fn organization_show_errors_are_ckans() {
 #[test]
 fn status_show_reports_ckans_keys_and_the_live_generation() {
     let f = fixture();
-    let result = get(&f.dgu, &action("status_show"), &[]).result();
-    let live = f.plain.live.get().unwrap();
-    let info = open_store(f.data_dir.path()).info(live.id).unwrap();
+    let result = get(&f.api.dgu, &action("status_show"), &[]).result();
+    let live = f.api.plain.live.get().unwrap();
+    let info = open_store(f.api.dir.path()).info(live.id).unwrap();
     let datasets = indexed().count() as u64;
     let index_bytes = &result["ckan_search"]["generation"]["index_bytes"];
     assert!(index_bytes.as_u64().is_some_and(|b| b > 0), "{result}");
@@ -983,7 +843,7 @@ fn legacy(server: &TestServer, version: u8, params: &[(&str, &str)]) -> Reply {
 }
 
 fn legacy_ok(version: u8, params: &[(&str, &str)]) -> Value {
-    let reply = legacy(&fixture().plain, version, params);
+    let reply = legacy(&fixture().api.plain, version, params);
     assert_eq!(reply.status, 200, "{}", reply.text);
     assert_eq!(reply.content_type, "application/json;charset=utf-8");
     // Python 2's dict order for these two keys.
@@ -1025,7 +885,7 @@ fn legacy_search_folds_legacy_parameters_as_ckan_2_8() {
     assert_eq!(v2, json!({"count": count, "results": ids}));
     // `package` is the same register; default rows is 10.
     let reply = get(
-        &f.plain,
+        &f.api.plain,
         "/api/1/search/package",
         &[("organization", &org.name)],
     );
@@ -1095,7 +955,7 @@ fn legacy_search_folds_legacy_parameters_as_ckan_2_8() {
     // data.gov.uk's PII stripping reaches the stored dicts too.
     let with_people = first(|p| public_active(p) && p["author"] == "Ada Lovelace");
     let reply = legacy(
-        &f.dgu,
+        &f.api.dgu,
         1,
         &[("name", s(with_people, "name")), ("all_fields", "true")],
     )
@@ -1126,7 +986,7 @@ fn legacy_search_reads_qjson_json_keys_forms_and_wraps_jsonp() {
     let qjson = json!({"q": format!("organization:{}", org.name), "fl": "id,name", "limit": 4, "order_by": "name"});
     // qjson wins over the other parameters; callback still wraps the answer.
     let reply = legacy(
-        &f.plain,
+        &f.api.plain,
         1,
         &[
             ("qjson", &qjson.to_string()),
@@ -1146,7 +1006,7 @@ fn legacy_search_reads_qjson_json_keys_forms_and_wraps_jsonp() {
         form_urlencoded::byte_serialize(qjson.to_string().as_bytes()).collect::<String>(),
         "1"
     );
-    let reply = send(client().get(format!("{}/api/2/search/dataset?{lone}", f.plain.base)));
+    let reply = send(client().get(format!("{}/api/2/search/dataset?{lone}", f.api.plain.base)));
     assert_eq!(reply.json(), expected(4));
     let form = form_urlencoded::Serializer::new(String::new())
         .extend_pairs([
@@ -1157,7 +1017,7 @@ fn legacy_search_reads_qjson_json_keys_forms_and_wraps_jsonp() {
         ])
         .finish();
     let reply = post(
-        &f.plain,
+        &f.api.plain,
         "/api/1/search/dataset",
         "application/x-www-form-urlencoded",
         &form,
@@ -1165,7 +1025,7 @@ fn legacy_search_reads_qjson_json_keys_forms_and_wraps_jsonp() {
     assert_eq!(reply.json(), expected(2));
     // CKAN 2.8 folds `callback` itself into q: a plain JSONP search matches nothing.
     let reply = legacy(
-        &f.plain,
+        &f.api.plain,
         1,
         &[("organization", &org.name), ("callback", "cb")],
     );
@@ -1176,7 +1036,7 @@ fn legacy_search_reads_qjson_json_keys_forms_and_wraps_jsonp() {
 fn legacy_search_errors_are_ckan_2_8s() {
     let f = fixture();
     let bad = |version: u8, params: &[(&str, &str)], status: u16, message: &str| {
-        let reply = legacy(&f.plain, version, params);
+        let reply = legacy(&f.api.plain, version, params);
         assert_eq!(reply.status, status, "{}", reply.text);
         assert_eq!(reply.content_type, "application/json;charset=utf-8");
         assert_eq!(reply.text, python_json_dumps(&json!(message)));
@@ -1231,15 +1091,15 @@ fn legacy_search_errors_are_ckan_2_8s() {
 fn legacy_search_registers_and_versions() {
     let f = fixture();
     for register in ["resource", "revision", "group"] {
-        let reply = get(&f.plain, &format!("/api/1/search/{register}"), &[]);
+        let reply = get(&f.api.plain, &format!("/api/1/search/{register}"), &[]);
         assert_eq!(reply.status, 404);
         assert_eq!(
             reply.text,
             format!("\"Not found - Unknown register: {register}\"")
         );
     }
-    assert_eq!(get(&f.plain, "/api/4/search/dataset", &[]).status, 404);
-    assert_eq!(get(&f.plain, "/api/3/search/package", &[]).status, 404);
+    assert_eq!(get(&f.api.plain, "/api/4/search/dataset", &[]).status, 404);
+    assert_eq!(get(&f.api.plain, "/api/3/search/package", &[]).status, 404);
 }
 
 // ---- ext_cursor ----------------------------------------------------------------------------
@@ -1283,7 +1143,7 @@ fn a_cursor_walk_returns_every_dataset_once_with_the_same_count() {
         .map(|p| s(p, "id"))
         .collect();
     let pages = walk(
-        &f.plain,
+        &f.api.plain,
         &action("package_search"),
         &[("q", "*:*"), ("rows", "200"), ("fl", "id")],
         None,
@@ -1310,7 +1170,7 @@ fn a_cursor_walk_returns_every_dataset_once_with_the_same_count() {
     });
     let expected: Vec<&str> = everything.iter().map(|p| s(p, "id")).collect();
     let pages = walk(
-        &f.dgu,
+        &f.api.dgu,
         &action("package_search"),
         &[
             ("rows", "333"),
@@ -1343,7 +1203,7 @@ fn a_cursor_walk_returns_every_dataset_once_with_the_same_count() {
         ("/api/3/search/dataset", false),
         ("/api/search/dataset", true),
     ] {
-        let pages = walk(&f.plain, path, &publish, None, bare);
+        let pages = walk(&f.api.plain, path, &publish, None, bare);
         assert!(pages
             .iter()
             .all(|(count, _)| *count == datasets.len() as u64));
@@ -1360,13 +1220,8 @@ fn cursor_errors_name_the_parameter() {
     let f = fixture();
     let search = action("package_search");
     let check = |params: &[(&str, &str)], field: &str, message: &str| {
-        assert_failure(
-            &get(&f.plain, &search, params),
-            409,
-            &f.plain,
-            "package_search",
-            json!({field: [message], "__type": "Validation Error"}),
-        );
+        let error = json!({field: [message], "__type": "Validation Error"});
+        assert_get_fails("package_search", params, 409, error);
     };
     let must = "Must be * or the next_cursor of the previous page";
     check(&[("ext_cursor", "")], "ext_cursor", must);
@@ -1377,6 +1232,6 @@ fn cursor_errors_name_the_parameter() {
         "Must be 0 (or left out) with ext_cursor",
     );
     // Without ext_cursor package_search is CKAN's: no next_cursor.
-    let result = get(&f.plain, &search, &[("rows", "1")]).result();
+    let result = get(&f.api.plain, &search, &[("rows", "1")]).result();
     assert_eq!(result.get("next_cursor"), None);
 }

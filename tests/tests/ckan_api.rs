@@ -6,17 +6,19 @@
 //! and messages are computed here from the package dicts (or, for messages, taken from CKAN
 //! 2.12's own code), never from the server.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
-use chrono::{NaiveDateTime, TimeZone, Utc};
-use ckan_search_indexer::analysis::{self, AnalysisConfig};
+use chrono::{TimeZone, Utc};
+use ckan_search_data::GeneratorConfig;
 use ckan_search_indexer::document::package::{python_json_dumps, DATAGOVUK_EXTRAS_FIELDS};
-use ckan_search_indexer::source::JsonlSource;
-use ckan_search_server::ckan_api::CkanApiConfig;
-use ckan_search_tests::{indexable, publish, TestServer};
+use ckan_search_tests::catalogue::{
+    by_count, each_str, extra, harvested, iso_millis, millis, naive, public_active, s,
+    text_has_token, with_people, without_pii, Catalogue,
+};
+use ckan_search_tests::http::{get, get_as, get_url, post, Reply};
+use ckan_search_tests::{indexable, CkanApiServers, TestServer};
 use serde_json::{json, Map, Value};
-use tantivy::tokenizer::TokenizerManager;
 
 const DATASETS: usize = 3_000;
 const SEED: u64 = 2027;
@@ -27,144 +29,26 @@ const SYSADMIN_TOKEN: &str = "sysadmin-api-token-for-tests";
 const SITE_URL: &str = "https://data.gov.uk";
 const DEFAULT_SORT: &str = "score desc, metadata_modified desc";
 
-struct Fixture {
-    /// Default CKAN API settings: anonymous callers only, no PII stripping.
-    plain: TestServer,
-    /// data.gov.uk's settings over the same generation: `ckan.site_url`, PII stripped from
-    /// `search/dataset`, and a sysadmin token.
-    dgu: TestServer,
-    /// Every package dict of the catalogue, deleted ones included, in catalogue order.
-    all: Vec<Value>,
-    _dir: tempfile::TempDir,
-}
-
-fn fixture() -> &'static Fixture {
-    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+fn fixture() -> &'static CkanApiServers {
+    static FIXTURE: OnceLock<CkanApiServers> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let config = ckan_search_data::GeneratorConfig::new(DATASETS, SEED);
-        let all: Vec<Value> = ckan_search_data::packages(&config)
-            .enumerate()
-            .map(|(i, p)| with_people(p, i))
-            .collect();
-        let path = dir.path().join("catalogue.jsonl");
-        let mut jsonl = String::new();
-        for p in &all {
-            jsonl.push_str(&serde_json::to_string(p).unwrap());
-            jsonl.push('\n');
-        }
-        std::fs::write(&path, jsonl).unwrap();
-        publish(dir.path(), &JsonlSource::file(&path));
-        let dgu = CkanApiConfig {
-            site_url: Some(SITE_URL.into()),
-            strip_pii: true,
-            sysadmin_token: Some(SYSADMIN_TOKEN.into()),
-            ..CkanApiConfig::default()
-        };
-        Fixture {
-            plain: TestServer::start(dir.path()),
-            dgu: TestServer::start_with_ckan(dir.path(), dgu),
-            all,
-            _dir: dir,
-        }
+        let packages = ckan_search_data::packages(&GeneratorConfig::new(DATASETS, SEED));
+        let catalogue = Catalogue::publish(with_people(
+            packages,
+            WITH_PEOPLE_EVERY,
+            "ada.lovelace@example.gov.uk",
+        ));
+        CkanApiServers::start(catalogue, SITE_URL, SYSADMIN_TOKEN)
     })
 }
 
-fn with_people(mut p: Value, i: usize) -> Value {
-    if i.is_multiple_of(WITH_PEOPLE_EVERY) {
-        p["author"] = json!("Ada Lovelace");
-        p["author_email"] = json!("ada.lovelace@example.gov.uk");
-        p["maintainer"] = json!("Open data team");
-        p["maintainer_email"] = json!("open-data@example.gov.uk");
-    }
-    p
-}
-
 // ---- HTTP ------------------------------------------------------------------------------
-
-struct Reply {
-    status: u16,
-    content_type: String,
-    text: String,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
-    }
-
-    /// The body of a 200 JSON answer.
-    fn ok(&self) -> Value {
-        assert_eq!(self.status, 200, "{}", self.text);
-        assert_eq!(self.content_type, "application/json;charset=utf-8");
-        self.json()
-    }
-}
-
-fn client() -> &'static reqwest::blocking::Client {
-    static CLIENT: OnceLock<reqwest::blocking::Client> = OnceLock::new();
-    CLIENT.get_or_init(reqwest::blocking::Client::new)
-}
-
-fn send(request: reqwest::blocking::RequestBuilder) -> Reply {
-    let response = request.send().expect("request");
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    Reply {
-        status,
-        content_type,
-        text: response.text().expect("body"),
-    }
-}
-
-/// GETs a path with its query string as written.
-fn get_url(server: &TestServer, path_and_query: &str) -> Reply {
-    send(client().get(format!("{}{}", server.base, path_and_query)))
-}
-
-/// GETs `path` with `params` URL-encoded here.
-fn get(server: &TestServer, path: &str, params: &[(&str, &str)]) -> Reply {
-    get_as(server, path, params, None)
-}
-
-fn get_as(
-    server: &TestServer,
-    path: &str,
-    params: &[(&str, &str)],
-    authorization: Option<&str>,
-) -> Reply {
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(params)
-        .finish();
-    let mut request = client().get(format!("{}{path}?{query}", server.base));
-    if let Some(token) = authorization {
-        request = request.header(reqwest::header::AUTHORIZATION, token);
-    }
-    send(request)
-}
-
-fn post(server: &TestServer, path: &str, content_type: &str, body: &str) -> Reply {
-    send(
-        client()
-            .post(format!("{}{path}", server.base))
-            .header(reqwest::header::CONTENT_TYPE, content_type)
-            .body(body.to_string()),
-    )
-}
 
 const PACKAGE_SEARCH: &str = "/api/3/action/package_search";
 
 /// `package_search` on the plain server; the `result` of a successful envelope.
 fn search(params: &[(&str, &str)]) -> Value {
-    let f = fixture();
-    let body = get(&f.plain, PACKAGE_SEARCH, params).ok();
-    assert_eq!(body["success"], true, "{body}");
-    body["result"].clone()
+    get(&fixture().plain, PACKAGE_SEARCH, params).result()
 }
 
 fn help_url(server: &TestServer) -> String {
@@ -172,14 +56,6 @@ fn help_url(server: &TestServer) -> String {
 }
 
 // ---- what the package dicts say ----------------------------------------------------------
-
-fn s<'a>(p: &'a Value, key: &str) -> &'a str {
-    p.get(key).and_then(Value::as_str).unwrap_or_default()
-}
-
-fn public_active(p: &Value) -> bool {
-    p["private"] != true && s(p, "state") == "active"
-}
 
 fn public_active_packages() -> Vec<&'static Value> {
     fixture().all.iter().filter(|p| public_active(p)).collect()
@@ -196,26 +72,6 @@ fn by_id() -> &'static HashMap<String, Value> {
     })
 }
 
-/// An extra's value, looking where CKAN keeps it: the `extras` list, or (for
-/// data.gov.uk's schema fields) the top level of the shown dict.
-fn extra<'a>(p: &'a Value, key: &str) -> Option<&'a str> {
-    p["extras"]
-        .as_array()
-        .and_then(|items| items.iter().find(|e| e["key"] == key))
-        .and_then(|e| e["value"].as_str())
-        .or_else(|| p.get(key).and_then(Value::as_str))
-}
-
-fn naive(ckan_timestamp: &str) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(ckan_timestamp, "%Y-%m-%dT%H:%M:%S%.f").expect("timestamp")
-}
-
-/// Solr keeps milliseconds: truncate.
-fn millis(ckan_timestamp: &str) -> i64 {
-    Utc.from_utc_datetime(&naive(ckan_timestamp))
-        .timestamp_millis()
-}
-
 /// A stored date as Solr returns it: UTC, `Z`, milliseconds only when not zero.
 fn solr_date(ckan_timestamp: &str) -> String {
     let ms = millis(ckan_timestamp);
@@ -225,12 +81,6 @@ fn solr_date(ckan_timestamp: &str) -> String {
     } else {
         t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
     }
-}
-
-fn iso_millis(iso: &str) -> i64 {
-    chrono::DateTime::parse_from_rfc3339(iso)
-        .unwrap()
-        .timestamp_millis()
 }
 
 /// Python's `repr()` of a `str` (ASCII data: quote choice and escapes).
@@ -321,70 +171,6 @@ fn default_schema_dict(p: &Value) -> Value {
     }
     d.insert("extras".into(), Value::Array(extras));
     Value::Object(d)
-}
-
-fn without_pii(p: &Value) -> Value {
-    let mut d = p.as_object().unwrap().clone();
-    for key in ["author", "author_email", "maintainer", "maintainer_email"] {
-        d.shift_remove(key);
-    }
-    Value::Object(d)
-}
-
-fn tokenizers() -> &'static TokenizerManager {
-    static MANAGER: OnceLock<TokenizerManager> = OnceLock::new();
-    MANAGER.get_or_init(|| {
-        let m = TokenizerManager::default();
-        analysis::register_ckan_analyzers(&m, &AnalysisConfig::default());
-        m
-    })
-}
-
-fn index_tokens(text: &str) -> HashSet<String> {
-    analysis::analyze(tokenizers(), analysis::TEXT, text)
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect()
-}
-
-/// The values CKAN's copyFields put into the catch-all `text` field for a dataset.
-fn text_sources(p: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    for key in ["name", "title", "notes", "license", "maintainer", "author"] {
-        out.push(s(p, key).to_string());
-    }
-    out.push(s(&p["organization"], "name").to_string());
-    for list in ["tags", "groups"] {
-        for item in p[list].as_array().into_iter().flatten() {
-            out.push(s(item, "name").to_string());
-        }
-    }
-    for r in p["resources"].as_array().into_iter().flatten() {
-        out.push(s(r, "name").to_string());
-        out.push(s(r, "description").to_string());
-    }
-    for e in p["extras"].as_array().into_iter().flatten() {
-        out.push(e["value"].as_str().unwrap_or_default().to_string());
-    }
-    for key in DATAGOVUK_EXTRAS_FIELDS {
-        if let Some(v) = p.get(*key) {
-            out.push(match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            });
-        }
-    }
-    out
-}
-
-fn text_has_token(p: &Value, token: &str) -> bool {
-    text_sources(p)
-        .iter()
-        .any(|v| index_tokens(v).contains(token))
-}
-
-fn harvested(p: &Value) -> bool {
-    extra(p, "harvest_object_id").is_some_and(|v| !index_tokens(v).is_empty())
 }
 
 fn keys(v: &Value) -> Vec<&str> {
@@ -685,12 +471,7 @@ fn manual_sample_urls_in_the_v3_envelope_and_limit_offset_paging() {
         ],
     )
     .ok();
-    let got: Vec<&str> = v3["result"]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| s(r, "name"))
-        .collect();
+    let got = each_str(&v3["result"]["results"], "name");
     assert_eq!(got, want);
 }
 
@@ -900,12 +681,7 @@ fn rows_are_capped_at_rows_max_and_start_pages_in_sort_order() {
             ("rows", &rows.to_string()),
         ]);
         assert_eq!(result["sort"], sort);
-        let got: Vec<&str> = result["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| s(r, "name"))
-            .collect();
+        let got = each_str(&result["results"], "name");
         let ordered: Vec<&str> = if sort == "name asc" {
             names.clone()
         } else {
@@ -996,15 +772,14 @@ fn facet_counts(
     values: impl Fn(&Value) -> Vec<String>,
     limit: usize,
 ) -> Vec<(String, u64)> {
-    let mut counts: HashMap<String, u64> = HashMap::new();
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     for p in pkgs {
         let distinct: BTreeSet<String> = values(p).into_iter().collect();
         for v in distinct {
             *counts.entry(v).or_default() += 1;
         }
     }
-    let mut out: Vec<(String, u64)> = counts.into_iter().collect();
-    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut out = by_count(counts);
     out.truncate(limit);
     out
 }

@@ -13,13 +13,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 use std::process::Command;
-use std::sync::OnceLock;
 
-use ckan_search_indexer::analysis::{self, AnalysisConfig};
-use ckan_search_indexer::source::JsonlSource;
-use ckan_search_tests::{indexable, publish, TestServer};
+use ckan_search_data::GeneratorConfig;
+use ckan_search_tests::catalogue::{by_count, find_base, formats, index_tokens, s, Catalogue};
+use ckan_search_tests::http::commit_json;
+use ckan_search_tests::solr::{flat_counts, num_found, FIND_FACETS, FIND_SEARCH};
+use ckan_search_tests::TestServer;
 use serde_json::{json, Map, Value};
-use tantivy::tokenizer::TokenizerManager;
 
 /// The first 300 datasets of the committed sample's catalogue (seed 42), from 115 publishers.
 const DATASETS: usize = 300;
@@ -165,83 +165,23 @@ struct Fixture {
 
 /// A server over a freshly generated catalogue, as CKAN's `search-index rebuild` leaves it.
 fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("catalogue.jsonl");
-    let config = ckan_search_data::GeneratorConfig::new(DATASETS, SEED);
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-    ckan_search_data::generate(&config, &mut out).unwrap();
-    drop(out);
-    publish(dir.path(), &JsonlSource::file(&path));
+    let catalogue = Catalogue::generate(&GeneratorConfig::new(DATASETS, SEED));
     Fixture {
-        server: TestServer::start(dir.path()),
-        packages: ckan_search_data::packages(&config)
-            .filter(indexable)
-            .collect(),
-        dir,
+        server: TestServer::start(catalogue.dir.path()),
+        packages: catalogue.indexable(),
+        dir: catalogue.dir,
     }
 }
 
 // ---- what the package dicts say ----------------------------------------------------------
 
-fn s<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or_default()
-}
-
-/// What Find's and the Django app's filters keep: `state:active`, `type:dataset`.
-fn find_base(p: &Value) -> bool {
-    s(p, "state") == "active" && s(p, "type") == "dataset"
-}
-
 fn org_name(p: &Value) -> &str {
     s(&p["organization"], "name")
 }
 
-fn formats(p: &Value) -> Vec<&str> {
-    p["resources"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|r| s(r, "format"))
-        .collect()
-}
-
-fn tokens(text: &str) -> HashSet<String> {
-    static MANAGER: OnceLock<TokenizerManager> = OnceLock::new();
-    let manager = MANAGER.get_or_init(|| {
-        let m = TokenizerManager::default();
-        analysis::register_ckan_analyzers(&m, &AnalysisConfig::default());
-        m
-    });
-    analysis::analyze(manager, analysis::TEXT, text)
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect()
-}
-
 /// Whether the `text`-typed value has any of the (analysed) words.
 fn has_any(value: &str, words: &HashSet<String>) -> bool {
-    !tokens(value).is_disjoint(words)
-}
-
-/// `(value, count)` pairs in Solr's `facet.sort=count` order: count descending, ties by
-/// value.
-fn by_count(counts: BTreeMap<String, u64>) -> Vec<(String, u64)> {
-    let mut pairs: Vec<(String, u64)> = counts.into_iter().collect();
-    pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    pairs
-}
-
-fn flat_counts(list: &Value) -> Vec<(String, u64)> {
-    list.as_array()
-        .expect("flat facet list")
-        .chunks(2)
-        .map(|pair| {
-            (
-                pair[0].as_str().unwrap().to_string(),
-                pair[1].as_u64().unwrap(),
-            )
-        })
-        .collect()
+    !index_tokens(value).is_disjoint(words)
 }
 
 // ---- the clients ---------------------------------------------------------------------------
@@ -346,25 +286,10 @@ const FIND_ORG_FL: [&str; 6] = [
 fn find_search(f: &Fixture, q: &str, fq: &[&str]) -> Value {
     let mut params: Vec<(&str, &str)> = vec![("q", q)];
     params.extend(fq.iter().map(|fq| ("fq", *fq)));
-    params.extend([
-        ("q.op", "OR"),
-        ("sow", "true"),
-        ("rows", "20"),
-        ("fl", "id name title organization notes metadata_modified metadata_created extras_theme-primary res_format validated_data_dict extras_licence"),
-        ("facet", "true"),
-        ("facet.field", "organization"),
-        ("facet.field", "extras_theme-primary"),
-        ("facet.field", "res_format"),
-        ("f.organization.facet.limit", "3000"),
-        ("facet.sort", "count"),
-        ("facet.mincount", "1"),
-        ("wt", "json"),
-    ]);
+    params.extend(FIND_SEARCH);
+    params.extend(FIND_FACETS);
+    params.push(("wt", "json"));
     rsolr_get(f, &params)
-}
-
-fn num_found(body: &Value) -> u64 {
-    body["response"]["numFound"].as_u64().expect("numFound")
 }
 
 fn docs(body: &Value) -> &Vec<Value> {
@@ -376,18 +301,6 @@ fn title_name<'a>(orgs: impl IntoIterator<Item = &'a Org>) -> Vec<Value> {
     orgs.into_iter()
         .map(|o| json!({"title": o.title, "name": o.name}))
         .collect()
-}
-
-fn post_update(f: &Fixture, body: &Value) {
-    let response = reqwest::blocking::Client::new()
-        .post(format!("{}/solr/ckan/update?commit=true", f.server.base))
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .send()
-        .expect("update request");
-    let status = response.status().as_u16();
-    let text = response.text().unwrap_or_default();
-    assert_eq!(status, 200, "{body}: {text}");
 }
 
 // ---- the scenario ----------------------------------------------------------------------------
@@ -528,7 +441,7 @@ fn stored_fields_of_an_organisation_document(f: &Fixture, org: &Org, publishers:
 /// Find's keyword search: organisation documents must not reach its counts or facets,
 /// whichever exclusion Find wrote.
 fn find_dataset_search_is_not_disturbed(f: &Fixture, active: &[Org]) {
-    let words: HashSet<String> = tokens("council police");
+    let words: HashSet<String> = index_tokens("council police");
     let matching: Vec<&Value> = f
         .packages
         .iter()
@@ -651,8 +564,8 @@ fn delete_then_reindex_updates_a_publisher(f: &Fixture, orgs: &mut [Org], active
     let n = active.len() as u64;
     let target = NON_ASCII;
     let name = orgs[target].name.clone();
-    post_update(
-        f,
+    commit_json(
+        &f.server,
         &json!({"delete": {"query": format!("site_id:{ORG_SITE_ID} AND name:{name}")}}),
     );
     assert_eq!(num_found(&find_all_orgs(f)), n - 1);

@@ -7,12 +7,14 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
-use chrono::{NaiveDateTime, TimeZone, Utc};
-use ckan_search_indexer::analysis::{self, AnalysisConfig};
-use ckan_search_indexer::source::JsonlSource;
-use ckan_search_tests::{indexable, publish, TestServer};
+use ckan_search_data::GeneratorConfig;
+use ckan_search_tests::catalogue::{
+    by_count, extra, field_has_token, find_base, formats, harvested, index_tokens, iso_millis,
+    millis, public_active, s, text_has_token, Catalogue,
+};
+use ckan_search_tests::solr::{flat_counts, num_found, FIND_FACETS, FIND_SEARCH};
+use ckan_search_tests::TestServer;
 use serde_json::Value;
-use tantivy::tokenizer::TokenizerManager;
 
 const DATASETS: usize = 3_000;
 const SEED: u64 = 2026;
@@ -27,125 +29,14 @@ struct Fixture {
 fn fixture() -> &'static Fixture {
     static FIXTURE: OnceLock<Fixture> = OnceLock::new();
     FIXTURE.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("catalogue.jsonl");
-        let config = ckan_search_data::GeneratorConfig::new(DATASETS, SEED);
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
-        ckan_search_data::generate(&config, &mut out).unwrap();
-        drop(out);
-        publish(dir.path(), &JsonlSource::file(&path));
-        let packages = ckan_search_data::packages(&config)
-            .filter(indexable)
-            .collect();
-        let reference =
-            NaiveDateTime::parse_from_str(ckan_search_data::REFERENCE_TIME, "%Y-%m-%dT%H:%M:%S")
-                .unwrap();
+        let catalogue = Catalogue::generate(&GeneratorConfig::new(DATASETS, SEED));
         Fixture {
-            server: TestServer::start(dir.path()),
-            packages,
-            now_ms: Utc.from_utc_datetime(&reference).timestamp_millis(),
-            _dir: dir,
+            server: TestServer::start(catalogue.dir.path()),
+            packages: catalogue.indexable(),
+            now_ms: millis(ckan_search_data::REFERENCE_TIME),
+            _dir: catalogue.dir,
         }
     })
-}
-
-// ---- what a package dict says, computed directly ------------------------------------
-
-fn s<'a>(p: &'a Value, key: &str) -> &'a str {
-    p.get(key).and_then(Value::as_str).unwrap_or_default()
-}
-
-fn public_active(p: &Value) -> bool {
-    p["private"] != true && s(p, "state") == "active"
-}
-
-/// An extra's value, looking where CKAN keeps it: the `extras` list, or (for
-/// data.gov.uk's schema fields) the top level of the shown dict.
-fn extra<'a>(p: &'a Value, key: &str) -> Option<&'a str> {
-    p["extras"]
-        .as_array()
-        .and_then(|items| items.iter().find(|e| e["key"] == key))
-        .and_then(|e| e["value"].as_str())
-        .or_else(|| p.get(key).and_then(Value::as_str))
-}
-
-fn millis(naive: &str) -> i64 {
-    let t = NaiveDateTime::parse_from_str(naive, "%Y-%m-%dT%H:%M:%S%.f").expect("CKAN timestamp");
-    // Solr keeps milliseconds: truncate.
-    Utc.from_utc_datetime(&t).timestamp_millis()
-}
-
-fn iso_millis(iso: &str) -> i64 {
-    chrono::DateTime::parse_from_rfc3339(iso)
-        .unwrap()
-        .timestamp_millis()
-}
-
-fn formats(p: &Value) -> Vec<&str> {
-    p["resources"]
-        .as_array()
-        .map(|rs| {
-            rs.iter()
-                .map(|r| r["format"].as_str().unwrap_or_default())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn tokenizers() -> &'static TokenizerManager {
-    static MANAGER: OnceLock<TokenizerManager> = OnceLock::new();
-    MANAGER.get_or_init(|| {
-        let m = TokenizerManager::default();
-        analysis::register_ckan_analyzers(&m, &AnalysisConfig::default());
-        m
-    })
-}
-
-fn index_tokens(text: &str) -> HashSet<String> {
-    analysis::analyze(tokenizers(), analysis::TEXT, text)
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect()
-}
-
-/// The values CKAN's copyFields put into the catch-all `text` field for a dataset.
-fn text_sources(p: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    for key in ["name", "title", "notes", "license", "maintainer", "author"] {
-        out.push(s(p, key).to_string());
-    }
-    out.push(s(&p["organization"], "name").to_string());
-    for list in ["tags", "groups"] {
-        for item in p[list].as_array().into_iter().flatten() {
-            out.push(s(item, "name").to_string());
-        }
-    }
-    for r in p["resources"].as_array().into_iter().flatten() {
-        out.push(s(r, "name").to_string());
-        out.push(s(r, "description").to_string());
-    }
-    for e in p["extras"].as_array().into_iter().flatten() {
-        out.push(e["value"].as_str().unwrap_or_default().to_string());
-    }
-    for key in ckan_search_indexer::document::package::DATAGOVUK_EXTRAS_FIELDS {
-        if let Some(v) = p.get(*key) {
-            out.push(match v {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            });
-        }
-    }
-    out
-}
-
-fn text_has_token(p: &Value, token: &str) -> bool {
-    text_sources(p)
-        .iter()
-        .any(|v| index_tokens(v).contains(token))
-}
-
-fn field_has_token(value: &str, token: &str) -> bool {
-    index_tokens(value).contains(token)
 }
 
 // ---- requests ------------------------------------------------------------------------
@@ -171,10 +62,6 @@ fn ckan_select(f: &Fixture, q: &str, extra: &[(&str, &str)]) -> Value {
     body
 }
 
-fn count(body: &Value) -> u64 {
-    body["response"]["numFound"].as_u64().expect("numFound")
-}
-
 fn expect(f: &Fixture, pred: impl Fn(&Value) -> bool) -> u64 {
     f.packages.iter().filter(|p| pred(p)).count() as u64
 }
@@ -186,9 +73,9 @@ fn manual_lookup_by_id_and_name() {
     let f = fixture();
     let p = f.packages.iter().find(|p| public_active(p)).unwrap();
     let body = ckan_select(f, &format!("id:{}", s(p, "id")), &[]);
-    assert_eq!(count(&body), 1);
+    assert_eq!(num_found(&body), 1);
     let body = ckan_select(f, &format!("name:{}", s(p, "name")), &[("fl", "id name")]);
-    assert_eq!(count(&body), 1);
+    assert_eq!(num_found(&body), 1);
     assert_eq!(body["response"]["docs"][0]["id"], p["id"]);
 }
 
@@ -202,7 +89,7 @@ fn manual_created_and_modified_ranges_with_literal_dates() {
             let t = millis(s(p, field));
             public_active(p) && t >= iso_millis(lo) && t <= iso_millis(hi)
         });
-        assert_eq!(count(&body), expected, "{field}");
+        assert_eq!(num_found(&body), expected, "{field}");
     }
 }
 
@@ -215,14 +102,12 @@ fn manual_lowercase_and_is_a_term_in_text() {
     let expected = expect(f, |p| {
         public_active(p) && s(p, "type") == "dataset" && text_has_token(p, "and")
     });
-    assert_eq!(count(&body), expected);
+    assert_eq!(num_found(&body), expected);
 }
 
 #[test]
 fn manual_harvested_and_manual_datasets() {
     let f = fixture();
-    let harvested =
-        |p: &Value| extra(p, "harvest_object_id").is_some_and(|v| !index_tokens(v).is_empty());
     let base =
         |p: &Value| public_active(p) && s(p, "type") == "dataset" && text_has_token(p, "and");
 
@@ -231,14 +116,14 @@ fn manual_harvested_and_manual_datasets() {
         "state:active and extras_harvest_object_id:[\"\" TO *] and dataset_type:dataset",
         &[],
     );
-    assert_eq!(count(&body), expect(f, |p| base(p) && harvested(p)));
+    assert_eq!(num_found(&body), expect(f, |p| base(p) && harvested(p)));
 
     let body = ckan_select(
         f,
         "state:active and -extras_harvest_object_id:* and dataset_type:dataset",
         &[],
     );
-    assert_eq!(count(&body), expect(f, |p| base(p) && !harvested(p)));
+    assert_eq!(num_found(&body), expect(f, |p| base(p) && !harvested(p)));
 
     // … harvested / manually published in the last 7 days.
     let week = f.now_ms - 7 * 86_400_000;
@@ -253,14 +138,14 @@ fn manual_harvested_and_manual_datasets() {
         &[],
     );
     let n = expect(f, |p| base(p) && harvested(p) && recent(p));
-    assert_eq!(count(&body), n);
+    assert_eq!(num_found(&body), n);
     let body = ckan_select(
         f,
         "state:active and -extras_harvest_object_id:* and dataset_type:dataset and metadata_modified:[NOW-7DAY/DAY TO NOW]",
         &[],
     );
     assert_eq!(
-        count(&body),
+        num_found(&body),
         expect(f, |p| base(p) && !harvested(p) && recent(p))
     );
     assert!(n > 0, "the catalogue should have recent harvested datasets");
@@ -278,10 +163,10 @@ fn manual_frequency_of_update_daily() {
         public_active(p)
             && s(p, "type") == "dataset"
             && text_has_token(p, "and")
-            && extra(p, "harvest_object_id").is_some_and(|v| !index_tokens(v).is_empty())
+            && harvested(p)
             && extra(p, "frequency-of-update") == Some("daily")
     });
-    assert_eq!(count(&body), expected);
+    assert_eq!(num_found(&body), expected);
     assert!(expected > 0);
 }
 
@@ -289,25 +174,15 @@ fn manual_frequency_of_update_daily() {
 
 /// Find's own parameters (clients-and-scale.md §1.2).
 fn find_select(f: &Fixture, q: &str, fq: &[&str], extra: &[(&str, &str)]) -> Value {
-    let mut params: Vec<(&str, &str)> = vec![
-        ("q", q),
-        ("fq", "state:active"),
-        ("fq", "type:dataset"),
-        ("q.op", "OR"),
-        ("sow", "true"),
-        ("rows", "20"),
-        ("fl", "id name title organization notes metadata_modified metadata_created extras_theme-primary res_format validated_data_dict extras_licence"),
-        ("wt", "json"),
-    ];
+    let mut params: Vec<(&str, &str)> =
+        vec![("q", q), ("fq", "state:active"), ("fq", "type:dataset")];
+    params.extend(FIND_SEARCH);
+    params.push(("wt", "json"));
     params.extend(fq.iter().map(|q| ("fq", *q)));
     params.extend_from_slice(extra);
     let (status, body) = f.server.select(&params);
     assert_eq!(status, 200, "{q} {fq:?}: {body}");
     body
-}
-
-fn find_base(p: &Value) -> bool {
-    s(p, "state") == "active" && s(p, "type") == "dataset"
 }
 
 #[test]
@@ -325,7 +200,7 @@ fn find_keyword_search_with_title_boost() {
                 .iter()
                 .any(|w| field_has_token(s(p, "title"), w) || field_has_token(s(p, "notes"), w))
     });
-    assert_eq!(count(&body), expected);
+    assert_eq!(num_found(&body), expected);
     assert!(expected > 0);
 }
 
@@ -335,7 +210,7 @@ fn find_filters_by_organisation_theme_and_format() {
     let org = s(&f.packages[0]["organization"], "name").to_string();
     let body = find_select(f, "*:*", &[&format!("organization:{org}")], &[]);
     assert_eq!(
-        count(&body),
+        num_found(&body),
         expect(f, |p| find_base(p) && s(&p["organization"], "name") == org)
     );
 
@@ -348,16 +223,16 @@ fn find_filters_by_organisation_theme_and_format() {
     let expected = expect(f, |p| {
         find_base(p) && extra(p, "theme-primary") == Some("business-and-economy")
     });
-    assert_eq!(count(&body), expected);
+    assert_eq!(num_found(&body), expected);
     assert!(expected > 0);
 
     // The unspaced "OR" Find's Ruby code writes between format alternatives.
     let body = find_select(f, "*:*", &["res_format:\"CSV\"OR res_format:\".csv\""], &[]);
     let csv = |p: &Value| formats(p).iter().any(|f| *f == "CSV" || *f == ".csv");
-    assert_eq!(count(&body), expect(f, |p| find_base(p) && csv(p)));
+    assert_eq!(num_found(&body), expect(f, |p| find_base(p) && csv(p)));
     // "Other": a chain of negations.
     let body = find_select(f, "*:*", &["-res_format:\"CSV\" -res_format:\".csv\""], &[]);
-    assert_eq!(count(&body), expect(f, |p| find_base(p) && !csv(p)));
+    assert_eq!(num_found(&body), expect(f, |p| find_base(p) && !csv(p)));
 }
 
 #[test]
@@ -368,33 +243,20 @@ fn find_open_government_licence_filter() {
         let l = s(p, "license_id");
         find_base(p) && (l == "uk-ogl" || l == "ogl" || l.starts_with("OGL-UK-"))
     });
-    assert_eq!(count(&body), expected);
+    assert_eq!(num_found(&body), expected);
     assert!(expected > 0);
 }
 
 #[test]
 fn find_facets_organisation_theme_tokens_and_formats() {
     let f = fixture();
-    let body = find_select(
-        f,
-        "data",
-        &[],
-        &[
-            ("facet", "true"),
-            ("facet.field", "organization"),
-            ("facet.field", "extras_theme-primary"),
-            ("facet.field", "res_format"),
-            ("f.organization.facet.limit", "3000"),
-            ("facet.sort", "count"),
-            ("facet.mincount", "1"),
-        ],
-    );
+    let body = find_select(f, "data", &[], &FIND_FACETS);
     let matching: Vec<&Value> = f
         .packages
         .iter()
         .filter(|p| find_base(p) && text_has_token(p, "data"))
         .collect();
-    assert_eq!(count(&body), matching.len() as u64);
+    assert_eq!(num_found(&body), matching.len() as u64);
     let facets = &body["facet_counts"]["facet_fields"];
 
     let mut orgs: BTreeMap<String, u64> = BTreeMap::new();
@@ -424,9 +286,7 @@ fn find_facets_organisation_theme_tokens_and_formats() {
         .into_iter()
         .take(100)
         .collect();
-    let mut top: Vec<(String, u64)> = tokens.into_iter().collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    assert_eq!(got, top.into_iter().take(100).collect());
+    assert_eq!(got, by_count(tokens).into_iter().take(100).collect());
     assert!(got.contains_key("economi"), "{got:?}");
 
     let mut fmts: BTreeMap<String, u64> = BTreeMap::new();
@@ -439,22 +299,7 @@ fn find_facets_organisation_theme_tokens_and_formats() {
         }
     }
     let got: BTreeMap<String, u64> = flat_counts(&facets["res_format"]).into_iter().collect();
-    let mut top: Vec<(String, u64)> = fmts.into_iter().collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    assert_eq!(got, top.into_iter().take(100).collect());
-}
-
-fn flat_counts(list: &Value) -> Vec<(String, u64)> {
-    list.as_array()
-        .expect("flat facet list")
-        .chunks(2)
-        .map(|pair| {
-            (
-                pair[0].as_str().unwrap().to_string(),
-                pair[1].as_u64().unwrap(),
-            )
-        })
-        .collect()
+    assert_eq!(got, by_count(fmts).into_iter().take(100).collect());
 }
 
 #[test]
@@ -462,7 +307,7 @@ fn find_dataset_page_and_match_nothing() {
     let f = fixture();
     let p = f.packages.iter().find(|p| find_base(p)).unwrap();
     let body = find_select(f, &format!("id:{}", s(p, "id")), &[], &[]);
-    assert_eq!(count(&body), 1);
+    assert_eq!(num_found(&body), 1);
     let vdd: Value = serde_json::from_str(
         body["response"]["docs"][0]["validated_data_dict"]
             .as_str()
@@ -472,5 +317,5 @@ fn find_dataset_page_and_match_nothing() {
     assert_eq!(&vdd, p);
     // The new Django front end's "match nothing".
     let body = find_select(f, "id:[* TO *] AND -id:[* TO *]", &[], &[]);
-    assert_eq!(count(&body), 0);
+    assert_eq!(num_found(&body), 0);
 }

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use ckan_search_indexer::document::package::python_json_dumps;
+use ckan_search_tests::catalogue::s;
+use ckan_search_tests::http::post;
 use ckan_search_tests::{indexable, publish, read_packages, sample_source, TestServer};
 use serde_json::Value;
 
@@ -32,10 +34,6 @@ fn fixture() -> &'static Fixture {
     })
 }
 
-fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or_default()
-}
-
 #[test]
 fn match_all_counts_every_indexable_dataset() {
     let f = fixture();
@@ -56,7 +54,7 @@ fn repeated_fq_are_all_applied_and_echoed() {
     let expected = f
         .packages
         .iter()
-        .filter(|p| p["private"] == false && str_of(p, "state") == "active")
+        .filter(|p| p["private"] == false && s(p, "state") == "active")
         .count();
     let (status, body) = f.server.select(&[
         ("q", "*:*"),
@@ -118,9 +116,7 @@ fn field_value_terms_match_string_fields_exactly() {
     let f = fixture();
     let mut per_org: HashMap<&str, u64> = HashMap::new();
     for p in &f.packages {
-        *per_org
-            .entry(str_of(&p["organization"], "name"))
-            .or_default() += 1;
+        *per_org.entry(s(&p["organization"], "name")).or_default() += 1;
     }
     let (org, n) = per_org.iter().max_by_key(|(_, n)| **n).unwrap();
     let (_, body) = f
@@ -143,7 +139,7 @@ fn field_value_terms_match_string_fields_exactly() {
 fn fl_returns_stored_fields_byte_exact_and_dates_in_solr_form() {
     let f = fixture();
     let pkg = &f.packages[17];
-    let name = str_of(pkg, "name");
+    let name = s(pkg, "name");
     let (_, body) = f.server.select(&[
         ("q", &format!("name:\"{name}\" OR id:\"{name}\"")),
         ("fq", "+site_id:\"default\" +entity_type:package"),
@@ -178,7 +174,7 @@ fn fl_returns_stored_fields_byte_exact_and_dates_in_solr_form() {
             .any(|e| e["key"] == "theme-primary" && e["value"] == *theme));
     }
     let modified = doc["metadata_modified"].as_str().unwrap();
-    let source = str_of(pkg, "metadata_modified");
+    let source = s(pkg, "metadata_modified");
     assert!(modified.ends_with('Z'));
     assert!(
         modified.starts_with(&source[..19]),
@@ -259,17 +255,14 @@ fn trailing_slash_and_post_forms_are_accepted() {
     let (status, body) = f.server.get("/solr/ckan/select/?q=*:*&rows=1&wt=json");
     assert_eq!(status, 200);
     assert_eq!(body["response"]["docs"].as_array().unwrap().len(), 1);
-    let response = reqwest::blocking::Client::new()
-        .post(format!("{}/solr/ckan/select/", f.server.base))
-        .header(
-            "Content-type",
-            "application/x-www-form-urlencoded; charset=utf-8",
-        )
-        .body("q=*%3A*&rows=0&fq=%2Bcapacity%3Apublic&wt=json")
-        .send()
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-    let body: Value = response.json().unwrap();
+    let reply = post(
+        &f.server,
+        "/solr/ckan/select/",
+        "application/x-www-form-urlencoded; charset=utf-8",
+        "q=*%3A*&rows=0&fq=%2Bcapacity%3Apublic&wt=json",
+    );
+    assert_eq!(reply.status, 200);
+    let body = reply.json();
     let public = f.packages.iter().filter(|p| p["private"] == false).count();
     assert_eq!(body["response"]["numFound"], public as u64);
 }
@@ -304,8 +297,8 @@ fn all_ids_at_once_stream_as_one_response() {
     let active: std::collections::BTreeSet<&str> = f
         .packages
         .iter()
-        .filter(|p| str_of(p, "state") == "active")
-        .map(|p| str_of(p, "id"))
+        .filter(|p| s(p, "state") == "active")
+        .map(|p| s(p, "id"))
         .collect();
     assert_eq!(body["response"]["numFound"], active.len() as u64);
     let got: std::collections::BTreeSet<&str> =
@@ -448,26 +441,25 @@ fn json_request_api_on_query_route() {
     // data.gov.uk's runbooks: `curl $SOLR/query -d '{"query": …}'`.
     let f = fixture();
     let p = f.packages.iter().find(|p| p["private"] == false).unwrap();
-    let name = str_of(p, "name");
+    let name = s(p, "name");
     let body = serde_json::json!({
         "query": format!("name:{name}"),
         "filter": ["+site_id:\"default\""],
         "fields": ["id", "name"],
         "limit": 5,
     });
-    let client = reqwest::blocking::Client::new();
-    let response = client
-        .post(format!("{}/solr/ckan/query", f.server.base))
-        .header("Content-Type", "application/json")
-        .body(body.to_string())
-        .send()
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-    let answer: Value = response.json().unwrap();
+    let reply = post(
+        &f.server,
+        "/solr/ckan/query",
+        "application/json",
+        &body.to_string(),
+    );
+    assert_eq!(reply.status, 200);
+    let answer = reply.json();
     assert_eq!(answer["response"]["numFound"], 1);
     assert_eq!(
         answer["response"]["docs"][0],
-        serde_json::json!({"id": str_of(p, "id"), "name": name})
+        serde_json::json!({"id": s(p, "id"), "name": name})
     );
     // The GET form is a select.
     let (status, answer) = f
@@ -476,14 +468,14 @@ fn json_request_api_on_query_route() {
     assert_eq!(status, 200);
     assert_eq!(answer["response"]["docs"][0]["name"], name);
     // Unknown keys are refused as Solr refuses them, and nothing runs.
-    let response = client
-        .post(format!("{}/solr/ckan/query", f.server.base))
-        .header("Content-Type", "application/json")
-        .body(r#"{"qeury": "*:*"}"#)
-        .send()
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 400);
-    let answer: Value = response.json().unwrap();
+    let reply = post(
+        &f.server,
+        "/solr/ckan/query",
+        "application/json",
+        r#"{"qeury": "*:*"}"#,
+    );
+    assert_eq!(reply.status, 400);
+    let answer = reply.json();
     assert_eq!(
         answer["error"]["msg"],
         "Unknown top-level key in JSON request : qeury"
