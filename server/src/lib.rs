@@ -9,6 +9,7 @@ pub mod execute;
 pub mod live;
 pub mod routes;
 pub mod state;
+pub mod sync;
 pub mod update;
 pub mod writer;
 

@@ -3,8 +3,10 @@
 
 mod generate;
 mod progress;
+mod publisher;
 mod search_index;
 mod serve;
+mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,6 +19,7 @@ use clap::{Args, Parser, Subcommand};
 
 pub use search_index::SearchIndexCommand;
 pub use serve::ServeArgs;
+pub use sync::SyncArgs;
 
 /// A search engine for CKAN catalogues that speaks Solr.
 #[derive(Debug, Parser)]
@@ -41,6 +44,9 @@ pub enum Command {
     SearchIndex(SearchIndexCommand),
     /// Write a generated data.gov.uk-shaped catalogue as JSONL (package dicts).
     Generate(generate::GenerateArgs),
+    /// Keep a running server's index in step with CKAN's database: poll it for changed,
+    /// deleted and purged datasets and apply them through the server's `/update`.
+    Sync(Box<SyncArgs>),
 }
 
 /// Options every command that touches the index shares.
@@ -133,5 +139,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(*args),
         Command::SearchIndex(cmd) => search_index::run(cmd),
         Command::Generate(args) => generate::run(args),
+        Command::Sync(args) => sync::run(*args),
     }
 }

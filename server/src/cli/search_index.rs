@@ -8,7 +8,7 @@ use ckan_search_indexer::rebuild::{self, RebuildOptions, Summary};
 use clap::{Args, Subcommand};
 
 use super::progress::Bar;
-use super::{parse_source, IndexArgs};
+use super::{parse_source, publisher, IndexArgs};
 
 /// `search-index` and its options.
 #[derive(Debug, Args)]
@@ -21,8 +21,8 @@ pub struct SearchIndexCommand {
 
 #[derive(Debug, Args)]
 struct SourceArg {
-    /// The catalogue: `jsonl:PATH` (a `ckanapi dump datasets` file, plain or gzip) or
-    /// `sample`.
+    /// The catalogue: `jsonl:PATH` (a `ckanapi dump datasets` file, plain or gzip),
+    /// CKAN's database (`postgres://user:password@host/db`) or `sample`.
     #[arg(long, env = "CKAN_SEARCH_SOURCE")]
     source: String,
 }
@@ -51,6 +51,21 @@ enum Action {
         writer_memory: usize,
         /// Rebuild only these datasets (names or ids), in place.
         datasets: Vec<String>,
+    },
+    /// Re-index every dataset of one organisation (name or id) and remove the
+    /// organisation's index entries whose datasets the source no longer has, in place
+    /// (data.gov.uk's command, run after renaming a publisher).
+    RebuildPublisher {
+        #[command(flatten)]
+        source: SourceArg,
+        /// Continue past bad datasets and list them at the end.
+        #[arg(short = 'i', long)]
+        force: bool,
+        /// Indexing memory budget in MiB.
+        #[arg(long, default_value_t = 128, value_name = "MIB")]
+        writer_memory: usize,
+        /// The organisation's name or id.
+        organization: String,
     },
     /// Compare the source with the index: "Packages not indexed = X out of Y".
     Check {
@@ -123,6 +138,25 @@ pub fn run(cmd: SearchIndexCommand) -> anyhow::Result<ExitCode> {
             } else {
                 rebuild::full_rebuild(&store, source.as_ref(), &opts, &bar)?
             };
+            Ok(report(&summary))
+        }
+        Action::RebuildPublisher {
+            source,
+            force,
+            writer_memory,
+            organization,
+        } => {
+            let opts = RebuildOptions {
+                writer_memory: writer_memory.max(32) * 1024 * 1024,
+                ..options(force, 2)
+            };
+            let bar = Bar::new();
+            let (summary, found) =
+                publisher::rebuild_publisher(&store, &source.source, &organization, &opts, &bar)?;
+            println!(
+                "organisation {organization}: {} datasets in the source, {} moved to another organisation, {} no longer in the source",
+                found.in_source, found.moved, found.gone
+            );
             Ok(report(&summary))
         }
         Action::Check { source } => {

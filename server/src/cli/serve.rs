@@ -11,12 +11,14 @@ use ckan_search_indexer::rebuild::{self, NoProgress, RebuildOptions};
 use ckan_search_indexer::schema::CkanSchema;
 use clap::Args;
 
+use super::sync::SyncTiming;
 use super::{sample_source, IndexArgs};
 use crate::auth::{AuthConfig, Credentials};
 use crate::ckan_api::organizations::ListLimits;
 use crate::ckan_api::{CkanApi, CkanApiConfig};
 use crate::live::LiveIndex;
 use crate::state::AppState;
+use crate::sync::{LiveTarget, SyncLoop};
 use crate::writer::{LiveWriter, WriterConfig};
 
 /// Options of `serve`.
@@ -46,6 +48,20 @@ pub struct ServeArgs {
     pub auth: AuthArgs,
     #[command(flatten)]
     pub ckan: CkanApiArgs,
+    /// Keep the index in step with CKAN's database (`postgres://…`, as `ckan-search sync
+    /// --source`): changed, deleted and purged datasets are applied through the server's
+    /// writer within about `--sync-interval-ms`.
+    #[arg(long, env = "CKAN_SEARCH_SYNC_SOURCE", value_name = "URL")]
+    pub sync_source: Option<String>,
+    /// `sync --interval-ms` for `--sync-source`.
+    #[arg(long, default_value_t = 500, value_name = "MILLISECONDS")]
+    pub sync_interval_ms: u64,
+    /// `sync --window-secs` for `--sync-source`.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub sync_window_secs: u64,
+    /// `sync --reconcile-secs` for `--sync-source`.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub sync_reconcile_secs: u64,
 }
 
 /// The CKAN settings that shape `/api/3/action/package_search` and `/api/search/dataset`
@@ -229,11 +245,33 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             },
         )?,
     };
+    let sync = match &args.sync_source {
+        Some(url) => {
+            let timing = SyncTiming {
+                interval_ms: args.sync_interval_ms,
+                window_secs: args.sync_window_secs,
+                reconcile_secs: args.sync_reconcile_secs,
+            };
+            let target = LiveTarget::new(
+                live.clone(),
+                state.writer.clone(),
+                state.schema.clone(),
+                &args.index.site_id,
+            );
+            Some(SyncLoop::new(timing.config(&args.index), url, target)?)
+        }
+        None => None,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async move {
         tokio::spawn(live.watch(Duration::from_millis(args.watch_interval_ms.max(10))));
+        if let Some(sync) = sync {
+            // Stops with the runtime: progress is saved after every batch, and a batch
+            // cut short is read again on the next start.
+            tokio::spawn(sync.run(std::future::pending()));
+        }
         let listener = tokio::net::TcpListener::bind(args.listen).await?;
         tracing::info!(
             address = %listener.local_addr()?,
@@ -247,7 +285,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn shutdown_signal() {
+/// Resolves on Ctrl-C or SIGTERM.
+pub(super) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -1,0 +1,343 @@
+//! `ckan-search search-index rebuild-publisher ORG` (the real binary), from CKAN's
+//! database on the real PostgreSQL (127.0.0.1:5432, trust auth, user `postgres`;
+//! `CKAN_SEARCH_TEST_PG` overrides the server URL) and from JSONL. The scenario is the
+//! GOV.UK manual's: a publisher is renamed (the datasets' rows do not change), and
+//! meanwhile one of its datasets was purged, one soft-deleted and one moved to another
+//! publisher. The command must re-index the publisher's datasets under the new name,
+//! remove the purged and deleted ones, re-index the moved one under its new publisher,
+//! leave every other document alone, and say so in its summary.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use ckan_search_data::ckan_tables::{CkanTables, Layout, TableOptions};
+use ckan_search_data::GeneratorConfig;
+use ckan_search_indexer::analysis::AnalysisConfig;
+use ckan_search_indexer::generation::GenerationStore;
+use ckan_search_indexer::schema::CkanSchema;
+use serde_json::{Map, Value};
+use sqlx::{Connection, PgConnection};
+use tantivy::{DocAddress, TantivyDocument};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ckan-search");
+const SCHEMA: &str = include_str!("../../tests/sql/ckan-2.12.sql");
+const NEW_NAME: &str = "renamed-publisher";
+
+fn pg_server() -> String {
+    std::env::var("CKAN_SEARCH_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
+}
+
+fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(f)
+}
+
+/// A CKAN database of the test's own, dropped at the end.
+struct TestDb {
+    name: String,
+}
+
+impl TestDb {
+    fn create(dicts: &[Value]) -> Self {
+        let name = format!("ckan_search_publisher_{}", std::process::id());
+        let db = Self { name };
+        block_on(async {
+            let mut admin = PgConnection::connect(&format!("{}/postgres", pg_server()))
+                .await
+                .unwrap_or_else(|e| panic!("PostgreSQL must be running at {}: {e}", pg_server()));
+            for sql in [
+                format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.name),
+                format!("CREATE DATABASE {}", db.name),
+            ] {
+                sqlx::raw_sql(&sql).execute(&mut admin).await.expect(&sql);
+            }
+            let mut conn = PgConnection::connect(&db.url()).await.expect("connect");
+            sqlx::raw_sql(SCHEMA)
+                .execute(&mut conn)
+                .await
+                .expect("CKAN's tables");
+            let mut tables = CkanTables::new(TableOptions::new(Layout::Ckan212));
+            for d in dicts {
+                tables.add(d).expect("rows of a generated dict");
+            }
+            for t in tables.tables() {
+                let mut copy = conn
+                    .copy_in_raw(&format!("COPY {} ({}) FROM STDIN", t.table, t.columns))
+                    .await
+                    .expect("start COPY");
+                copy.send(t.data).await.expect("COPY data");
+                copy.finish().await.expect("finish COPY");
+            }
+        });
+        db
+    }
+
+    fn url(&self) -> String {
+        format!("{}/{}", pg_server(), self.name)
+    }
+
+    fn execute(&self, sql: &str) {
+        block_on(async {
+            let mut conn = PgConnection::connect(&self.url()).await.expect("connect");
+            sqlx::raw_sql(sql).execute(&mut conn).await.expect(sql);
+        });
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let _ = Command::new("psql")
+            .arg(format!("{}/postgres", pg_server()))
+            .args([
+                "-qc",
+                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            ])
+            .output();
+    }
+}
+
+fn search_index(data: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("search-index")
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("CKAN_SEARCH_SOURCE")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .output()
+        .expect("running ckan-search")
+}
+
+fn ok(data: &Path, args: &[&str]) -> String {
+    let out = search_index(data, args);
+    assert!(
+        out.status.success(),
+        "search-index {args:?}:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+/// Every live document's stored fields by id, without the fields that record when it was
+/// indexed.
+fn stored_docs(data: &Path) -> BTreeMap<String, Map<String, Value>> {
+    let store = GenerationStore::open(data, CkanSchema::new(), AnalysisConfig::default())
+        .expect("open store");
+    let current = store
+        .current()
+        .expect("CURRENT")
+        .expect("a live generation");
+    let index = store.open_index(current).expect("open the live generation");
+    let searcher = index.reader().expect("reader").searcher();
+    let mut docs = BTreeMap::new();
+    for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+        for doc_id in segment.doc_ids_alive() {
+            let doc: TantivyDocument = searcher
+                .doc(DocAddress::new(ordinal as u32, doc_id))
+                .expect("stored document");
+            let mut fields = store.schema().stored_fields(&doc);
+            fields.remove("indexed_ts");
+            fields.remove("_version_");
+            let id = fields["id"].as_str().expect("id").to_string();
+            docs.insert(id, fields);
+        }
+    }
+    docs
+}
+
+/// The catalogue and the publishers the scenario changes.
+struct Scenario {
+    dicts: Vec<Value>,
+    /// The renamed publisher's id and old name.
+    org: (String, String),
+    /// The publisher the moved dataset goes to: id and its `organization` object.
+    other: (String, Value),
+    purged: String,
+    deleted: String,
+    moved: String,
+}
+
+impl Scenario {
+    fn new() -> Self {
+        let config = GeneratorConfig {
+            organisations: 12,
+            ..GeneratorConfig::new(400, 5)
+        };
+        let dicts: Vec<Value> = ckan_search_data::packages(&config).collect();
+        let mut by_org: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
+        for d in &dicts {
+            if let Some(org) = d["owner_org"].as_str() {
+                by_org.entry(org.to_string()).or_default().push(d);
+            }
+        }
+        let (org_id, members) = by_org
+            .iter()
+            .max_by_key(|(_, m)| m.len())
+            .expect("organisations");
+        let active: Vec<String> = members
+            .iter()
+            .filter(|d| d["state"] == "active")
+            .map(|d| d["id"].as_str().expect("id").to_string())
+            .collect();
+        assert!(active.len() >= 5, "a publisher with datasets");
+        let other = dicts
+            .iter()
+            .find(|d| d["owner_org"].as_str().is_some_and(|o| o != org_id))
+            .expect("another publisher");
+        Self {
+            org: (
+                org_id.clone(),
+                members[0]["organization"]["name"]
+                    .as_str()
+                    .expect("name")
+                    .to_string(),
+            ),
+            other: (
+                other["owner_org"].as_str().expect("id").to_string(),
+                other["organization"].clone(),
+            ),
+            purged: active[0].clone(),
+            deleted: active[1].clone(),
+            moved: active[2].clone(),
+            dicts,
+        }
+    }
+
+    /// The catalogue after the changes, as a `ckanapi dump datasets` would give it.
+    fn changed_dicts(&self) -> Vec<Value> {
+        self.dicts
+            .iter()
+            .filter(|d| d["id"] != self.purged.as_str())
+            .map(|d| {
+                let mut d = d.clone();
+                if d["owner_org"] == self.org.0.as_str() {
+                    d["organization"]["name"] = Value::from(NEW_NAME);
+                }
+                if d["id"] == self.deleted.as_str() {
+                    d["state"] = Value::from("deleted");
+                }
+                if d["id"] == self.moved.as_str() {
+                    d["owner_org"] = Value::from(self.other.0.as_str());
+                    d["organization"] = self.other.1.clone();
+                }
+                d
+            })
+            .collect()
+    }
+
+    /// Runs the command against `source` on an index built from the original catalogue,
+    /// and checks the summary and every document.
+    fn check(&self, data: &Path, source: &str) {
+        let before = stored_docs(data);
+        let changed = self.changed_dicts();
+        let members: Vec<&Value> = changed
+            .iter()
+            .filter(|d| d["owner_org"] == self.org.0.as_str())
+            .collect();
+        let member_ids: BTreeSet<&str> = members.iter().filter_map(|d| d["id"].as_str()).collect();
+        let indexable = |d: &&&Value| d["state"] == "active" || d["state"] == "draft";
+        let indexed = members.iter().filter(indexable).count() + 1; // + the moved one
+        let skipped = members.len() - (indexed - 1) + 1; // + the purged one's stub
+        let stdout = ok(data, &["rebuild-publisher", NEW_NAME, "--source", source]);
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(
+            lines[0],
+            format!(
+                "organisation {NEW_NAME}: {} datasets in the source, 1 moved to another organisation, 1 no longer in the source",
+                members.len()
+            )
+        );
+        let summary_start =
+            format!("indexed {indexed}, skipped {skipped}, removed 2, failed 0 in ");
+        assert!(
+            lines[1].starts_with(&summary_start),
+            "{:?} should start with {summary_start:?}",
+            lines[1]
+        );
+
+        let after = stored_docs(data);
+        let gone: BTreeSet<&String> = before.keys().filter(|k| !after.contains_key(*k)).collect();
+        assert_eq!(gone, BTreeSet::from([&self.purged, &self.deleted]));
+        assert_eq!(after.len(), before.len() - 2);
+        for (id, doc) in &after {
+            let organization = doc.get("organization").and_then(Value::as_str);
+            if id == &self.moved {
+                assert_eq!(organization, self.other.1["name"].as_str(), "{id}");
+            } else if member_ids.contains(id.as_str()) {
+                assert_eq!(organization, Some(NEW_NAME), "{id}");
+            } else {
+                assert_eq!(Some(doc), before.get(id), "{id} must not change");
+            }
+        }
+        assert!(after
+            .values()
+            .all(|d| d.get("organization").and_then(Value::as_str) != Some(&self.org.1)));
+    }
+}
+
+#[test]
+fn rebuild_publisher_from_ckans_database() {
+    let scenario = Scenario::new();
+    let db = TestDb::create(&scenario.dicts);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("data");
+    ok(&data, &["rebuild", "--source", &db.url()]);
+    let (org, purged, deleted, moved) = (
+        &scenario.org.0,
+        &scenario.purged,
+        &scenario.deleted,
+        &scenario.moved,
+    );
+    db.execute(&format!(
+        "UPDATE \"group\" SET name = '{NEW_NAME}' WHERE id = '{org}';
+         DELETE FROM resource WHERE package_id = '{purged}';
+         DELETE FROM package_tag WHERE package_id = '{purged}';
+         DELETE FROM member WHERE table_id = '{purged}';
+         DELETE FROM package_relationship WHERE subject_package_id = '{purged}' OR object_package_id = '{purged}';
+         DELETE FROM package WHERE id = '{purged}';
+         UPDATE package SET state = 'deleted' WHERE id = '{deleted}';
+         UPDATE package SET owner_org = '{}' WHERE id = '{moved}';",
+        scenario.other.0
+    ));
+    scenario.check(&data, &db.url());
+
+    // Nothing of the source or the index belongs to an unknown publisher.
+    let out = search_index(
+        &data,
+        &[
+            "rebuild-publisher",
+            "no-such-publisher",
+            "--source",
+            &db.url(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim_end(),
+        "error: organisation no-such-publisher: no dataset of the source or of the index belongs to it"
+    );
+}
+
+#[test]
+fn rebuild_publisher_from_jsonl() {
+    let scenario = Scenario::new();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let data = tmp.path().join("data");
+    let write = |name: &str, dicts: &[Value]| {
+        let path = tmp.path().join(name);
+        let text: String = dicts.iter().map(|d| format!("{d}\n")).collect();
+        std::fs::write(&path, text).expect("write JSONL");
+        format!("jsonl:{}", path.display())
+    };
+    let original = write("original.jsonl", &scenario.dicts);
+    ok(&data, &["rebuild", "--source", &original]);
+    let changed = write("changed.jsonl", &scenario.changed_dicts());
+    scenario.check(&data, &changed);
+}
