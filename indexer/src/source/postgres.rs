@@ -258,7 +258,7 @@ impl PostgresSource {
         let rows: Vec<(String, String)> = on_own_runtime(&self.display, async move {
             let mut conn = PgConnection::connect_with(&connect)
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| format!("cannot connect: {e}"))?;
             let rows = sqlx::query_as("SELECT id, name FROM vocabulary")
                 .fetch_all(&mut conn)
                 .await
