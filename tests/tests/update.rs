@@ -191,6 +191,52 @@ fn documents_without_a_unique_key_get_one() {
     );
 }
 
+#[test]
+fn a_full_rebuild_keeps_other_sites_documents() {
+    // data.gov.uk's organisation documents are no dataset source's: a full rebuild of the
+    // CKAN site must carry them over, as CKAN's own rebuild (which clears only
+    // `+site_id:<site>`) leaves them alone.
+    let (server, dir) = empty_server();
+    let docs = json!([
+        {"site_id": "dgu_organisations_2", "id": "org-1", "name": "cabinet-office",
+         "title": "Cabinet Office", "extras_foi-email": "foi@cabinetoffice.gov.uk"},
+        {"site_id": "other-ckan", "id": "ds-9", "name": "elsewhere", "title": "Elsewhere",
+         "url": "http://example.org/a", "entity_type": "package"},
+    ]);
+    let (status, body) = post(&server, "commit=true", JSON, docs.to_string());
+    assert_eq!(status, 200, "{body}");
+    let fields = |fq: &str| {
+        let (_, got) = server.select(&[("q", "*:*"), ("fq", fq), ("fl", "*"), ("rows", "10")]);
+        let mut doc = got["response"]["docs"][0].clone();
+        if let Some(m) = doc.as_object_mut() {
+            m.remove("_version_");
+        }
+        (got["response"]["numFound"].clone(), doc)
+    };
+    let before_org = fields("site_id:dgu_organisations_2");
+    let before_other = fields("site_id:other-ckan");
+
+    let summary = full_rebuild(
+        &open_store(dir.path()),
+        &sample_source(),
+        &RebuildOptions::default(),
+        &NoProgress,
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while count(&server, "site_id:default") != summary.indexed as u64 {
+        assert!(
+            Instant::now() < deadline,
+            "the new generation was not served"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Stored exactly as before (copies such as title_ngram made again, not doubled).
+    assert_eq!(fields("site_id:dgu_organisations_2"), before_org);
+    assert_eq!(fields("site_id:other-ckan"), before_other);
+    assert_eq!(count(&server, "name_ngram:cabinet"), 1);
+}
+
 /// A source that, when the rebuild starts reading it, has a client write a document
 /// through `/update` — a write accepted while the rebuild runs.
 struct WriteDuringRebuild {

@@ -3,6 +3,7 @@
 
 use tantivy::IndexWriter;
 
+use super::carry::carry_other_sites;
 use super::pipeline::Pipeline;
 use super::{Progress, RebuildOptions, Summary};
 use crate::generation::{GenerationInfo, GenerationStore};
@@ -38,6 +39,7 @@ pub fn full_rebuild(
     // replayed onto this generation when the server starts writing to it.
     let journal_seq = Journal::last_seq_in(store.data_dir())?;
     let mut summary = pipeline.run(source, &writer, progress, &|_| true)?;
+    let carried = carry_other_sites(store, &writer, &options.package.site_id)?;
     let mut prepared = writer
         .prepare_commit()
         .map_err(|e| IndexerError::tantivy("committing the new generation", e))?;
@@ -55,9 +57,9 @@ pub fn full_rebuild(
         .reader()
         .map_err(|e| IndexerError::tantivy("opening the new generation", e))?;
     let documents = reader.searcher().num_docs();
-    if documents != summary.indexed {
+    if documents != summary.indexed + carried {
         return Err(IndexerError::Validation(format!(
-            "the new generation holds {documents} documents but the source has {} indexable datasets; the live index is unchanged",
+            "the new generation holds {documents} documents but the source has {} indexable datasets and {carried} documents of other sites were carried over; the live index is unchanged",
             summary.indexed
         )));
     }

@@ -6,6 +6,7 @@
 //! document → tantivy document) in parallel with rayon; tantivy's writer threads index. Only
 //! one chunk is in memory at a time, so memory stays bounded whatever the catalogue size.
 
+mod carry;
 mod full;
 mod in_place;
 mod inspect;
