@@ -110,6 +110,20 @@ pub fn parse_source(spec: &str) -> anyhow::Result<Box<dyn Source>> {
     Ok(Box::new(JsonlSource::file(path)))
 }
 
+/// [`parse_source`] for `rebuild NAME…`: CKAN's database is asked for just those datasets
+/// (names or ids); a file is read whole and filtered by the rebuild.
+pub fn parse_source_of_datasets(
+    spec: &str,
+    datasets: &[String],
+) -> anyhow::Result<Box<dyn Source>> {
+    if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+        let source = ckan_search_indexer::source::PostgresSource::new(spec)?
+            .only_datasets(datasets.iter().cloned());
+        return Ok(Box::new(source));
+    }
+    parse_source(spec)
+}
+
 /// The bundled sample catalogue as a source.
 pub fn sample_source() -> JsonlSource {
     JsonlSource::from_reader("sample", || {

@@ -8,7 +8,7 @@ use ckan_search_indexer::rebuild::{self, RebuildOptions, Summary};
 use clap::{Args, Subcommand};
 
 use super::progress::Bar;
-use super::{parse_source, publisher, IndexArgs};
+use super::{parse_source, parse_source_of_datasets, publisher, IndexArgs};
 
 /// `search-index` and its options.
 #[derive(Debug, Args)]
@@ -123,7 +123,11 @@ pub fn run(cmd: SearchIndexCommand) -> anyhow::Result<ExitCode> {
             if refresh && only_missing {
                 anyhow::bail!("-r and -o cannot be combined");
             }
-            let source = parse_source(&source.source)?;
+            let source = if datasets.is_empty() {
+                parse_source(&source.source)?
+            } else {
+                parse_source_of_datasets(&source.source, &datasets)?
+            };
             let opts = RebuildOptions {
                 writer_memory: writer_memory.max(32) * 1024 * 1024,
                 ..options(force, keep)
