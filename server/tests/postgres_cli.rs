@@ -271,10 +271,7 @@ fn every_search_index_mode_reads_ckans_database() {
     );
     // Only the two named datasets are read from the database (nothing else is skipped).
     let named_indexable = [a, b].iter().filter(|d| d["state"] != "deleted").count() as u64;
-    assert_eq!(
-        counts(&out),
-        (named_indexable, 2 - named_indexable, 0, 0)
-    );
+    assert_eq!(counts(&out), (named_indexable, 2 - named_indexable, 0, 0));
     let docs = stored_docs(&from_pg);
     for d in [a, b] {
         if d["state"] != "deleted" {
