@@ -596,6 +596,26 @@ mod tests {
         convert_legacy_parameters_to_solr(&search_params(&pairs(list)).unwrap())
     }
 
+    /// Random query strings (incl. `qjson` and lone JSON keys) through reading, CKAN 2.8's
+    /// conversion and Solr's parsing: answered or refused, never a panic.
+    #[test]
+    fn random_legacy_queries_never_panic() {
+        const ALPHABET: &[u8] =
+            br#"{}[]":,=&+-*()\ 019qjsonflimitoffsetorder_byall_fieldstagsfilter_by_opennessname:"#;
+        for (i, body) in crate::update::random_bodies(0x1e9a, ALPHABET, 120, 20_000).enumerate() {
+            let pairs: Vec<(String, String)> = form_urlencoded::parse(&body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            let Ok(params) = search_params(&pairs) else {
+                continue;
+            };
+            if let Ok(solr) = convert_legacy_parameters_to_solr(&params) {
+                let _ =
+                    ckan_search_query::SearchRequest::from_params(&solr_params(&solr), i as i64);
+            }
+        }
+    }
+
     #[test]
     fn parameters_come_from_pairs_qjson_or_a_lone_json_key() {
         let d = search_params(&pairs(&[("q", "a"), ("limit", "5")])).unwrap();

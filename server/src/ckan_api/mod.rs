@@ -457,3 +457,40 @@ fn html_escape(s: &str) -> String {
         .replace('"', "&quot;")
         .replace('\'', "&#x27;")
 }
+
+#[cfg(test)]
+mod no_panic_tests {
+    use super::package_search::solr_request;
+    use super::request::data_dict;
+    use super::validate;
+    use super::CkanApiConfig;
+    use crate::update::random_bodies;
+    use ckan_search_query::SearchRequest;
+
+    /// JSON and query-string pieces CKAN callers send.
+    const ALPHABET: &[u8] = br#"{}[]":,=&?+-*()!^~\ 0123456789qflrowsstartfacet.fieldsortincludeprivatetruefalsenull{!bool}_query_:ext_cursor"#;
+
+    /// Random bodies and query strings, through reading, validation, the Solr request CKAN
+    /// would send, and Solr's parsing of it: every step answers or refuses, never panics.
+    #[test]
+    fn random_calls_never_panic() {
+        let config = CkanApiConfig::default();
+        let labels = Some(vec!["public".to_string()]);
+        for (i, body) in random_bodies(0x5eed_cafe, ALPHABET, 160, 20_000).enumerate() {
+            let as_text = String::from_utf8_lossy(&body).into_owned();
+            let dicts = [
+                data_dict(true, None, Some("application/json"), &body),
+                data_dict(false, Some(&as_text), None, b""),
+                data_dict(true, None, Some("application/x-www-form-urlencoded"), &body),
+            ];
+            for dict in dicts.into_iter().flatten() {
+                let Ok(input) = validate::package_search(&dict, 1000) else {
+                    continue;
+                };
+                if let Ok(request) = solr_request(&input, &config, &labels) {
+                    let _ = SearchRequest::from_params(&request.params, i as i64);
+                }
+            }
+        }
+    }
+}

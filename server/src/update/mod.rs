@@ -144,7 +144,7 @@ pub(crate) fn line_column(body: &[u8], offset: usize) -> (usize, usize) {
 /// up to `max_len - 1` bytes, mostly from `alphabet` (syntax pieces), one in five a raw
 /// byte. xorshift64, so the run is the same everywhere and needs no dependency.
 #[cfg(test)]
-fn random_bodies(
+pub(crate) fn random_bodies(
     seed: u64,
     alphabet: &'static [u8],
     max_len: u64,
