@@ -687,10 +687,10 @@ fn check_reports_missing_datasets() {
     assert_eq!(
         run.stdout,
         format!(
-            "Packages not indexed = 2 out of 5\n{} {}\n{} {}\n",
-            modified(2),
+            "Packages not indexed = 2 out of 5\n('{}', '{}')\n('{}', '{}')\n",
+            &modified(2)[..10],
             name(2),
-            modified(4),
+            &modified(4)[..10],
             name(4)
         )
     );

@@ -88,8 +88,15 @@ impl std::fmt::Display for CheckReport {
             self.not_indexed.len(),
             self.active_in_source
         )?;
+        // CKAN prints `print((metadata_modified.strftime('%Y-%m-%d'), name))`: a tuple.
         for (modified, name) in &self.not_indexed {
-            writeln!(f, "{modified} {name}")?;
+            let day: String = modified.chars().take(10).collect();
+            writeln!(
+                f,
+                "({}, {})",
+                crate::document::package::python_str_repr(&day),
+                crate::document::package::python_str_repr(name)
+            )?;
         }
         Ok(())
     }
