@@ -25,6 +25,7 @@ mod organisations;
 mod package;
 mod rng;
 mod sample;
+pub mod test_db;
 mod text;
 mod timestamp;
 mod words;

@@ -17,123 +17,30 @@
 //!   names, one snapshot while CKAN writes, and loud failures.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use ckan_search_data::ckan_tables::{extra_value, CkanTables, Layout, TableOptions};
+use ckan_search_data::test_db::{server_url, TestDb};
 use ckan_search_data::{GeneratorConfig, PROMOTED_EXTRAS};
 use ckan_search_indexer::source::postgres::{
     CkanSettings, Filter, Licence, LicenceRegister, PostgresSource,
 };
 use ckan_search_indexer::source::Source;
 use serde_json::{Map, Value};
-use sqlx::{Connection, PgConnection};
 
-const SCHEMA: &str = include_str!("../../tests/sql/ckan-2.12.sql");
 const SCHEMA_2_11: &str = include_str!("../../tests/sql/ckan-2.11-extras.sql");
 const CKAN_ROWS: &str = include_str!("postgres/ckan-2.12-rows.sql");
 const CKAN_PACKAGE_SHOW: &str = include_str!("postgres/ckan-2.12-package_show.jsonl");
 /// data.gov.uk's address: the generator's uploaded resources live under it.
 const DGU_SITE: &str = "https://ckan.publishing.service.gov.uk";
 
-fn server_url() -> String {
-    std::env::var("CKAN_SEARCH_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime")
-}
-
-/// A database of its own, dropped (with any connection still open) when the test ends.
-struct TestDb {
-    name: String,
-}
-
-impl TestDb {
-    fn create(tag: &str, layout: Layout) -> Self {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let name = format!(
-            "ckan_search_pg_{tag}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let db = Self { name };
-        runtime().block_on(async {
-            let mut admin = PgConnection::connect(&format!("{}/postgres", server_url()))
-                .await
-                .unwrap_or_else(|e| {
-                    panic!(
-                        "PostgreSQL must be running at {} for these tests: {e}",
-                        server_url()
-                    )
-                });
-            sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.name))
-                .execute(&mut admin)
-                .await
-                .expect("drop old database");
-            sqlx::raw_sql(&format!("CREATE DATABASE {}", db.name))
-                .execute(&mut admin)
-                .await
-                .expect("create database");
-        });
-        db.execute(SCHEMA);
-        if layout == Layout::Ckan211 {
-            db.execute(SCHEMA_2_11);
-        }
-        db
+/// A database of its own with CKAN's tables in `layout`, dropped (with any connection
+/// still open) when the test ends.
+fn create_db(tag: &str, layout: Layout) -> TestDb {
+    let db = TestDb::create(&format!("ckan_search_pg_{tag}"));
+    if layout == Layout::Ckan211 {
+        db.execute(SCHEMA_2_11);
     }
-
-    fn url(&self) -> String {
-        format!("{}/{}", server_url(), self.name)
-    }
-
-    fn execute(&self, sql: &str) {
-        runtime().block_on(async {
-            let mut conn = PgConnection::connect(&self.url()).await.expect("connect");
-            sqlx::raw_sql(sql)
-                .execute(&mut conn)
-                .await
-                .expect("execute SQL");
-        });
-    }
-
-    /// Loads the tables with COPY, in their foreign-key order.
-    fn copy(&self, tables: &CkanTables) {
-        runtime().block_on(async {
-            let mut conn = PgConnection::connect(&self.url()).await.expect("connect");
-            for t in tables.tables() {
-                let mut copy = conn
-                    .copy_in_raw(&format!("COPY {} ({}) FROM STDIN", t.table, t.columns))
-                    .await
-                    .expect("start COPY");
-                copy.send(t.data).await.expect("COPY data");
-                let rows = copy.finish().await.expect("finish COPY");
-                assert_eq!(rows, t.rows as u64, "rows copied into {}", t.table);
-            }
-            sqlx::raw_sql("ANALYZE")
-                .execute(&mut conn)
-                .await
-                .expect("analyze");
-        });
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let name = self.name.clone();
-        runtime().block_on(async move {
-            if let Ok(mut admin) =
-                PgConnection::connect(&format!("{}/postgres", server_url())).await
-            {
-                let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut admin)
-                    .await;
-            }
-        });
-    }
+    db
 }
 
 /// Every record of the source, failing the test on a bad one.
@@ -176,7 +83,7 @@ fn assert_same_dict(got: &Value, expected: &Value) {
 
 #[test]
 fn rows_written_by_ckan_come_back_as_ckans_package_show() {
-    let db = TestDb::create("ckan", Layout::Ckan212);
+    let db = create_db("ckan", Layout::Ckan212);
     db.execute(CKAN_ROWS);
     // The CKAN that wrote the rows ran with this site URL; some rows written by SQL have
     // formats CKAN's show schema cleans (`csv` → `CSV`).
@@ -379,6 +286,7 @@ fn load(db: &TestDb, dicts: &[Value], layout: Layout) {
         tables.add(d).expect("rows of a generated dict");
     }
     db.copy(&tables);
+    db.analyze();
 }
 
 fn dgu_source(db: &TestDb, dicts: &[Value]) -> PostgresSource {
@@ -393,7 +301,7 @@ fn dgu_source(db: &TestDb, dicts: &[Value]) -> PostgresSource {
 
 fn round_trip(layout: Layout, tag: &str) {
     let dicts = generated(1_500, 11);
-    let db = TestDb::create(tag, layout);
+    let db = create_db(tag, layout);
     load(&db, &dicts, layout);
     let source = dgu_source(&db, &dicts);
     let got = by_id(read_all(&source));
@@ -438,7 +346,7 @@ fn generated_catalogue_round_trips_in_the_2_11_layout() {
 #[test]
 fn selections_read_only_what_they_name() {
     let dicts = generated(600, 5);
-    let db = TestDb::create("select", Layout::Ckan212);
+    let db = create_db("select", Layout::Ckan212);
     load(&db, &dicts, Layout::Ckan212);
     let source = || dgu_source(&db, &dicts);
     let ids = |src: &PostgresSource| -> Vec<String> {
@@ -527,7 +435,7 @@ fn selections_read_only_what_they_name() {
 fn one_snapshot_while_ckan_writes() {
     // More datasets than the reader buffers ahead, so most are read after the writes.
     let dicts = generated(9_000, 3);
-    let db = TestDb::create("snapshot", Layout::Ckan212);
+    let db = create_db("snapshot", Layout::Ckan212);
     load(&db, &dicts, Layout::Ckan212);
     let source = dgu_source(&db, &dicts);
     let mut records = source.records().expect("records");
@@ -559,7 +467,7 @@ fn one_snapshot_while_ckan_writes() {
 #[test]
 fn a_read_broken_off_is_reported_not_taken_for_the_end() {
     let dicts = generated(9_000, 4);
-    let db = TestDb::create("broken", Layout::Ckan212);
+    let db = create_db("broken", Layout::Ckan212);
     load(&db, &dicts, Layout::Ckan212);
     let source = dgu_source(&db, &dicts);
     let mut records = source.records().expect("records");
@@ -567,7 +475,7 @@ fn a_read_broken_off_is_reported_not_taken_for_the_end() {
     db.execute(&format!(
         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
          WHERE datname = '{}' AND application_name = 'ckan-search'",
-        db.name
+        db.name()
     ));
     let rest: Vec<_> = records.collect();
     assert!(
@@ -604,7 +512,7 @@ fn unreachable_or_foreign_databases_fail_loudly() {
         PostgresSource::new(&format!("{}/ckan_search_no_such_db", server_url())).expect("source");
     assert!(missing.records().is_err());
 
-    let db = TestDb::create("empty", Layout::Ckan212);
+    let db = create_db("empty", Layout::Ckan212);
     db.execute("DROP TABLE package_relationship, package_tag, resource, package CASCADE");
     let err = PostgresSource::new(&db.url())
         .expect("source")

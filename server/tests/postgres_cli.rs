@@ -2,7 +2,7 @@
 //! database on the real PostgreSQL (127.0.0.1:5432, trust auth, user `postgres`;
 //! `CKAN_SEARCH_TEST_PG` overrides the server URL). The database is created with CKAN's
 //! tables (`tests/sql/ckan-2.12.sql`) and loaded with `psql \copy` from a generated
-//! catalogue (`ckan_search_data::ckan_tables`), then dropped. A server that is down fails
+//! catalogue (`ckan_search_data::test_db`), then dropped. A server that is down fails
 //! the test; nothing is skipped.
 //!
 //! A full rebuild from the database must give exactly the documents a rebuild from the
@@ -12,11 +12,10 @@
 //! `indexer/tests/postgres_source.rs`'s business.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use ckan_search_data::ckan_tables::{CkanTables, Layout, TableOptions};
+use ckan_search_data::test_db::TestDb;
 use ckan_search_data::GeneratorConfig;
 use ckan_search_indexer::analysis::AnalysisConfig;
 use ckan_search_indexer::generation::GenerationStore;
@@ -26,89 +25,6 @@ use serde_json::{Map, Value};
 use tantivy::{DocAddress, TantivyDocument};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ckan-search");
-const SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/sql/ckan-2.12.sql");
-
-fn server_url() -> String {
-    std::env::var("CKAN_SEARCH_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
-}
-
-/// Runs `psql` on `db` with `args`, feeding it `stdin`; panics with psql's error.
-fn psql(db: &str, args: &[&str], stdin: &[u8]) {
-    let mut child = Command::new("psql")
-        .arg(format!("{}/{db}", server_url()))
-        .args(["-v", "ON_ERROR_STOP=1", "-q"])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("psql must be installed for this test");
-    child
-        .stdin
-        .take()
-        .expect("psql stdin")
-        .write_all(stdin)
-        .expect("feeding psql");
-    let out = child.wait_with_output().expect("psql");
-    assert!(
-        out.status.success(),
-        "psql {args:?} on {db} failed (is PostgreSQL running at {}?): {}",
-        server_url(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// A CKAN database of the test's own, dropped at the end.
-struct CkanDb {
-    name: String,
-}
-
-impl CkanDb {
-    fn create(dicts: &[Value]) -> Self {
-        let name = format!("ckan_search_cli_{}", std::process::id());
-        psql(
-            "postgres",
-            &[
-                "-c",
-                &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            ],
-            b"",
-        );
-        psql("postgres", &["-c", &format!("CREATE DATABASE {name}")], b"");
-        let db = Self { name };
-        psql(&db.name, &["-f", SCHEMA], b"");
-        let mut tables = CkanTables::new(TableOptions::new(Layout::Ckan212));
-        for d in dicts {
-            tables.add(d).expect("rows of a generated dict");
-        }
-        for t in tables.tables() {
-            let copy = format!("\\copy {} ({}) FROM STDIN", t.table, t.columns);
-            psql(&db.name, &["-c", &copy], t.data);
-        }
-        db
-    }
-
-    fn url(&self) -> String {
-        format!("{}/{}", server_url(), self.name)
-    }
-
-    fn sql(&self, sql: &str) {
-        psql(&self.name, &["-c", sql], b"");
-    }
-}
-
-impl Drop for CkanDb {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .arg(format!("{}/postgres", server_url()))
-            .args([
-                "-qc",
-                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-            ])
-            .output();
-    }
-}
 
 struct Run {
     code: Option<i32>,
@@ -203,7 +119,8 @@ fn data_dir(root: &Path, name: &str) -> PathBuf {
 #[test]
 fn every_search_index_mode_reads_ckans_database() {
     let dicts: Vec<Value> = ckan_search_data::packages(&GeneratorConfig::new(1_200, 21)).collect();
-    let db = CkanDb::create(&dicts);
+    let db = TestDb::create("ckan_search_cli");
+    db.load(&dicts);
     let source = format!(
         "{}?ckan.site_url=https%3A%2F%2Fckan.publishing.service.gov.uk",
         db.url()
@@ -254,7 +171,7 @@ fn every_search_index_mode_reads_ckans_database() {
 
     // Named datasets, by name and by id, after CKAN changed them in the database.
     let (a, b) = (&dicts[3], &dicts[4]);
-    db.sql(&format!(
+    db.execute(&format!(
         "UPDATE package SET title = 'Retitled in CKAN' WHERE id IN ('{}', '{}')",
         a["id"].as_str().unwrap(),
         b["id"].as_str().unwrap()
@@ -285,7 +202,7 @@ fn every_search_index_mode_reads_ckans_database() {
         .find(|d| d["state"] == "active")
         .expect("an active dataset");
     let purged_id = purged["id"].as_str().unwrap();
-    db.sql(&format!(
+    db.execute(&format!(
         "DELETE FROM resource WHERE package_id = '{purged_id}';
          DELETE FROM package_tag WHERE package_id = '{purged_id}';
          DELETE FROM package WHERE id = '{purged_id}';"

@@ -11,95 +11,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use ckan_search_data::ckan_tables::{CkanTables, Layout, TableOptions};
+use ckan_search_data::test_db::TestDb;
 use ckan_search_data::GeneratorConfig;
 use ckan_search_indexer::analysis::AnalysisConfig;
 use ckan_search_indexer::generation::GenerationStore;
 use ckan_search_indexer::schema::CkanSchema;
 use serde_json::{Map, Value};
-use sqlx::{Connection, PgConnection};
 use tantivy::{DocAddress, TantivyDocument};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ckan-search");
-const SCHEMA: &str = include_str!("../../tests/sql/ckan-2.12.sql");
 const NEW_NAME: &str = "renamed-publisher";
-
-fn pg_server() -> String {
-    std::env::var("CKAN_SEARCH_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
-}
-
-fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(f)
-}
-
-/// A CKAN database of the test's own, dropped at the end.
-struct TestDb {
-    name: String,
-}
-
-impl TestDb {
-    fn create(dicts: &[Value]) -> Self {
-        let name = format!("ckan_search_publisher_{}", std::process::id());
-        let db = Self { name };
-        block_on(async {
-            let mut admin = PgConnection::connect(&format!("{}/postgres", pg_server()))
-                .await
-                .unwrap_or_else(|e| panic!("PostgreSQL must be running at {}: {e}", pg_server()));
-            for sql in [
-                format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.name),
-                format!("CREATE DATABASE {}", db.name),
-            ] {
-                sqlx::raw_sql(&sql).execute(&mut admin).await.expect(&sql);
-            }
-            let mut conn = PgConnection::connect(&db.url()).await.expect("connect");
-            sqlx::raw_sql(SCHEMA)
-                .execute(&mut conn)
-                .await
-                .expect("CKAN's tables");
-            let mut tables = CkanTables::new(TableOptions::new(Layout::Ckan212));
-            for d in dicts {
-                tables.add(d).expect("rows of a generated dict");
-            }
-            for t in tables.tables() {
-                let mut copy = conn
-                    .copy_in_raw(&format!("COPY {} ({}) FROM STDIN", t.table, t.columns))
-                    .await
-                    .expect("start COPY");
-                copy.send(t.data).await.expect("COPY data");
-                copy.finish().await.expect("finish COPY");
-            }
-        });
-        db
-    }
-
-    fn url(&self) -> String {
-        format!("{}/{}", pg_server(), self.name)
-    }
-
-    fn execute(&self, sql: &str) {
-        block_on(async {
-            let mut conn = PgConnection::connect(&self.url()).await.expect("connect");
-            sqlx::raw_sql(sql).execute(&mut conn).await.expect(sql);
-        });
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .arg(format!("{}/postgres", pg_server()))
-            .args([
-                "-qc",
-                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-            ])
-            .output();
-    }
-}
 
 fn search_index(data: &Path, args: &[&str]) -> Output {
     Command::new(BIN)
@@ -285,7 +206,8 @@ impl Scenario {
 #[test]
 fn rebuild_publisher_from_ckans_database() {
     let scenario = Scenario::new();
-    let db = TestDb::create(&scenario.dicts);
+    let db = TestDb::create("ckan_search_publisher");
+    db.load(&scenario.dicts);
     let tmp = tempfile::tempdir().expect("tempdir");
     let data = tmp.path().join("data");
     ok(&data, &["rebuild", "--source", &db.url()]);

@@ -25,100 +25,37 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ckan_search_data::ckan_tables::{CkanTables, Layout, TableOptions};
+use ckan_search_data::test_db::{server_url, TestDb};
 use ckan_search_data::GeneratorConfig;
 use serde_json::{json, Value};
 use sqlx::{Connection, PgConnection};
 
 const BIN: &str = env!("CARGO_BIN_EXE_ckan-search");
-const SCHEMA: &str = include_str!("../../tests/sql/ckan-2.12.sql");
 /// Far above the expected lag: only a sync that stopped working misses it.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
-fn pg_server() -> String {
-    std::env::var("CKAN_SEARCH_TEST_PG")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into())
-}
-
 async fn admin() -> PgConnection {
-    PgConnection::connect(&format!("{}/postgres", pg_server()))
+    PgConnection::connect(&format!("{}/postgres", server_url()))
         .await
-        .unwrap_or_else(|e| panic!("PostgreSQL must be running at {}: {e}", pg_server()))
+        .unwrap_or_else(|e| panic!("PostgreSQL must be running at {}: {e}", server_url()))
 }
 
-/// A CKAN database of the test's own, dropped at the end.
-struct TestDb {
-    name: String,
+async fn connect(db: &TestDb) -> PgConnection {
+    PgConnection::connect(&db.url()).await.expect("connect")
 }
 
-impl TestDb {
-    async fn create(tag: &str, dicts: &[Value]) -> Self {
-        let name = format!("ckan_search_sync_{tag}_{}", std::process::id());
-        let mut admin = admin().await;
-        for sql in [
-            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            format!("CREATE DATABASE {name}"),
-        ] {
-            sqlx::raw_sql(&sql).execute(&mut admin).await.expect(&sql);
-        }
-        let db = Self { name };
-        let mut conn = db.connect().await;
-        sqlx::raw_sql(SCHEMA)
-            .execute(&mut conn)
-            .await
-            .expect("CKAN's tables");
-        let mut tables = CkanTables::new(TableOptions::new(Layout::Ckan212));
-        for d in dicts {
-            tables.add(d).expect("rows of a generated dict");
-        }
-        for t in tables.tables() {
-            let mut copy = conn
-                .copy_in_raw(&format!("COPY {} ({}) FROM STDIN", t.table, t.columns))
-                .await
-                .expect("start COPY");
-            copy.send(t.data).await.expect("COPY data");
-            copy.finish().await.expect("finish COPY");
-        }
-        sqlx::raw_sql("ANALYZE")
-            .execute(&mut conn)
-            .await
-            .expect("analyze");
-        db
-    }
-
-    fn url(&self) -> String {
-        format!("{}/{}", pg_server(), self.name)
-    }
-
-    async fn connect(&self) -> PgConnection {
-        PgConnection::connect(&self.url()).await.expect("connect")
-    }
-
-    /// Ids and titles of the packages CKAN indexes (not deleted).
-    async fn indexable(&self) -> BTreeMap<String, String> {
-        let mut conn = self.connect().await;
-        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
-            "SELECT id, title FROM package WHERE state IS NOT NULL AND state <> 'deleted'",
-        )
-        .fetch_all(&mut conn)
-        .await
-        .expect("packages");
-        rows.into_iter()
-            .map(|(id, title)| (id, title.unwrap_or_default()))
-            .collect()
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .arg(format!("{}/postgres", pg_server()))
-            .args([
-                "-qc",
-                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
-            ])
-            .output();
-    }
+/// Ids and titles of the packages CKAN indexes (not deleted).
+async fn indexable(db: &TestDb) -> BTreeMap<String, String> {
+    let mut conn = connect(db).await;
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT id, title FROM package WHERE state IS NOT NULL AND state <> 'deleted'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .expect("packages");
+    rows.into_iter()
+        .map(|(id, title)| (id, title.unwrap_or_default()))
+        .collect()
 }
 
 /// CKAN's writes, as SQL.
@@ -380,7 +317,9 @@ async fn indexed_catalogue(
 ) -> (TestDb, PathBuf, Vec<String>) {
     let dicts: Vec<Value> =
         ckan_search_data::packages(&GeneratorConfig::new(datasets, 7)).collect();
-    let db = TestDb::create(tag, &dicts).await;
+    let db = TestDb::create(&format!("ckan_search_sync_{tag}"));
+    db.load(&dicts);
+    db.analyze();
     let data = root.join("data");
     let url = db.url();
     let data_dir = data.clone();
@@ -389,7 +328,7 @@ async fn indexed_catalogue(
     })
     .await
     .expect("rebuild");
-    let active: Vec<String> = db.indexable().await.into_keys().collect();
+    let active: Vec<String> = indexable(&db).await.into_keys().collect();
     (db, data, active)
 }
 
@@ -409,7 +348,7 @@ async fn sync_applies_creates_updates_soft_deletes_and_purges() {
     let url = db.url();
     let server = Server::start(&data, &["--sync-source", &url]).await;
     server.process.wait_for_line("sync started").await;
-    let mut conn = db.connect().await;
+    let mut conn = connect(&db).await;
 
     // 100 changes, one at a time: 40 updates, 30 creates, 20 soft deletes, 10 purges.
     let mut pool = active.iter();
@@ -486,7 +425,7 @@ async fn sync_applies_creates_updates_soft_deletes_and_purges() {
         ]
     );
     // The index now holds exactly what CKAN would index.
-    assert_same(&server.site("default").await, &db.indexable().await);
+    assert_same(&server.site("default").await, &indexable(&db).await);
     // Every batch was logged with its count and lag.
     assert!(server.process.count("sync: applied a batch") >= 70);
     assert!(server
@@ -545,7 +484,7 @@ async fn a_restarted_sync_resumes_from_its_watermark_without_applying_twice() {
     .collect();
     let mut sync = Process::spawn(&sync_args);
     sync.wait_for_line("sync started").await;
-    let mut conn = db.connect().await;
+    let mut conn = connect(&db).await;
 
     // Five updates, applied by the first run.
     let before = journal_len(&data);
@@ -606,7 +545,7 @@ async fn a_restarted_sync_resumes_from_its_watermark_without_applying_twice() {
         .collect();
     expected.sort();
     assert_eq!(second, expected, "each change written exactly once");
-    assert_same(&server.site("default").await, &db.indexable().await);
+    assert_same(&server.site("default").await, &indexable(&db).await);
     assert!(
         sync.count("sync: no saved progress") == 0,
         "the restart used its state"
@@ -623,7 +562,7 @@ async fn the_sync_survives_the_database_going_away() {
     let mut admin = admin().await;
     let terminate = format!(
         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{}'",
-        db.name
+        db.name()
     );
     let update = |i: usize| {
         let id = active[i].clone();
@@ -659,7 +598,7 @@ async fn the_sync_survives_the_database_going_away() {
     // 2. The database refuses connections for four seconds.
     sqlx::raw_sql(&format!(
         "ALTER DATABASE {} ALLOW_CONNECTIONS false",
-        db.name
+        db.name()
     ))
     .execute(&mut admin)
     .await
@@ -675,7 +614,7 @@ async fn the_sync_survives_the_database_going_away() {
     tokio::time::sleep(Duration::from_secs(4)).await;
     sqlx::raw_sql(&format!(
         "ALTER DATABASE {} ALLOW_CONNECTIONS true",
-        db.name
+        db.name()
     ))
     .execute(&mut admin)
     .await
@@ -702,7 +641,7 @@ async fn the_sync_survives_the_database_going_away() {
             .count("sync: the database is available again"),
         2
     );
-    assert_same(&server.site("default").await, &db.indexable().await);
+    assert_same(&server.site("default").await, &indexable(&db).await);
 }
 
 /// Asserts that the index holds exactly the expected id → title pairs, listing the
@@ -895,7 +834,7 @@ async fn no_write_is_lost_while_a_full_rebuild_runs() {
             generation_after.trim()
         ))
         .await;
-    let expected_default = db.indexable().await;
+    let expected_default = indexable(&db).await;
     let expected_other: BTreeMap<String, String> = expected_other
         .into_iter()
         .filter_map(|(id, title)| title.map(|t| (id, t)))
