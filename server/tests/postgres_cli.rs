@@ -11,18 +11,16 @@
 //! source. That the dicts themselves are what CKAN's `package_show` returns is
 //! `indexer/tests/postgres_source.rs`'s business.
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use ckan_search_data::test_db::TestDb;
 use ckan_search_data::GeneratorConfig;
-use ckan_search_indexer::analysis::AnalysisConfig;
-use ckan_search_indexer::generation::GenerationStore;
-use ckan_search_indexer::schema::CkanSchema;
 use ckan_search_indexer::source::{PostgresSource, Source};
-use serde_json::{Map, Value};
-use tantivy::{DocAddress, TantivyDocument};
+use common::stored_docs;
+use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ckan-search");
 
@@ -83,33 +81,6 @@ fn counts(stdout: &str) -> (u64, u64, u64, u64) {
         })
         .collect();
     (n[0], n[1], n[2], n[3])
-}
-
-/// Every live document's stored fields by id, without the fields that record when it was
-/// indexed.
-fn stored_docs(data: &Path) -> BTreeMap<String, Map<String, Value>> {
-    let store = GenerationStore::open(data, CkanSchema::new(), AnalysisConfig::default())
-        .expect("open store");
-    let current = store
-        .current()
-        .expect("CURRENT")
-        .expect("a live generation");
-    let index = store.open_index(current).expect("open the live generation");
-    let searcher = index.reader().expect("reader").searcher();
-    let mut docs = BTreeMap::new();
-    for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
-        for doc_id in segment.doc_ids_alive() {
-            let doc: TantivyDocument = searcher
-                .doc(DocAddress::new(ordinal as u32, doc_id))
-                .expect("stored document");
-            let mut fields = store.schema().stored_fields(&doc);
-            fields.remove("indexed_ts");
-            fields.remove("_version_");
-            let id = fields["id"].as_str().expect("id").to_string();
-            assert!(docs.insert(id.clone(), fields).is_none(), "{id} twice");
-        }
-    }
-    docs
 }
 
 fn data_dir(root: &Path, name: &str) -> PathBuf {

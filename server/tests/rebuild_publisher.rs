@@ -7,17 +7,16 @@
 //! remove the purged and deleted ones, re-index the moved one under its new publisher,
 //! leave every other document alone, and say so in its summary.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use ckan_search_data::test_db::TestDb;
 use ckan_search_data::GeneratorConfig;
-use ckan_search_indexer::analysis::AnalysisConfig;
-use ckan_search_indexer::generation::GenerationStore;
-use ckan_search_indexer::schema::CkanSchema;
-use serde_json::{Map, Value};
-use tantivy::{DocAddress, TantivyDocument};
+use common::stored_docs;
+use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ckan-search");
 const NEW_NAME: &str = "renamed-publisher";
@@ -44,33 +43,6 @@ fn ok(data: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).expect("utf-8")
-}
-
-/// Every live document's stored fields by id, without the fields that record when it was
-/// indexed.
-fn stored_docs(data: &Path) -> BTreeMap<String, Map<String, Value>> {
-    let store = GenerationStore::open(data, CkanSchema::new(), AnalysisConfig::default())
-        .expect("open store");
-    let current = store
-        .current()
-        .expect("CURRENT")
-        .expect("a live generation");
-    let index = store.open_index(current).expect("open the live generation");
-    let searcher = index.reader().expect("reader").searcher();
-    let mut docs = BTreeMap::new();
-    for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
-        for doc_id in segment.doc_ids_alive() {
-            let doc: TantivyDocument = searcher
-                .doc(DocAddress::new(ordinal as u32, doc_id))
-                .expect("stored document");
-            let mut fields = store.schema().stored_fields(&doc);
-            fields.remove("indexed_ts");
-            fields.remove("_version_");
-            let id = fields["id"].as_str().expect("id").to_string();
-            docs.insert(id, fields);
-        }
-    }
-    docs
 }
 
 /// The catalogue and the publishers the scenario changes.

@@ -657,8 +657,8 @@ fn python_printable(c: char) -> bool {
             | 0xE000..=0xF8FF | 0xF0000..=0x10FFFF | 0xE0000..=0xE007F))
 }
 
-/// Python truthiness of a JSON value.
-fn truthy(v: &Value) -> bool {
+/// Python's `bool(value)` for a JSON value read as a Python object.
+pub fn truthy(v: &Value) -> bool {
     match v {
         Value::Null => false,
         Value::Bool(b) => *b,

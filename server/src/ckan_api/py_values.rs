@@ -4,22 +4,13 @@
 
 use serde_json::Value;
 
+use super::python::repr_str;
 use super::validate;
 
-/// Python's `bool(value)` for a JSON value read as a Python object.
-pub fn truthy(v: &Value) -> bool {
-    match v {
-        Value::Null => false,
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
-        Value::String(s) => !s.is_empty(),
-        Value::Array(a) => !a.is_empty(),
-        Value::Object(o) => !o.is_empty(),
-    }
-}
+pub use ckan_search_indexer::document::package::truthy;
 
 /// `ckan.common.asbool`: strings must be one of CKAN's true/false words (`Err` is the
-/// `ValueError` CKAN raises); anything else is its truthiness.
+/// `ValueError` CKAN raises, with its message); anything else is its truthiness.
 pub fn asbool(v: Option<&Value>, default: bool) -> Result<bool, String> {
     let Some(v) = v else {
         return Ok(default);
@@ -28,7 +19,7 @@ pub fn asbool(v: Option<&Value>, default: bool) -> Result<bool, String> {
         Value::String(s) => match s.trim().to_lowercase().as_str() {
             "true" | "yes" | "on" | "y" | "t" | "1" => Ok(true),
             "false" | "no" | "off" | "n" | "f" | "0" => Ok(false),
-            other => Err(format!("String is not true/false: {other}")),
+            _ => Err(format!("String is not true/false: {}", repr_str(s))),
         },
         other => Ok(truthy(other)),
     }
@@ -78,7 +69,7 @@ mod tests {
         assert_eq!(asbool(Some(&json!(0)), true), Ok(false));
         assert_eq!(
             asbool(Some(&json!("maybe")), false),
-            Err("String is not true/false: maybe".to_string())
+            Err("String is not true/false: 'maybe'".to_string())
         );
         assert_eq!(python_int(&json!(" 2 ")), Some(2));
         assert_eq!(python_int(&json!("1_0")), Some(10));

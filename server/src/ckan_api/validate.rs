@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use super::error::CkanError;
+use super::py_values::asbool;
 use super::python::{json_dumps, str_value};
 use super::request::DataDict;
 
@@ -261,21 +262,7 @@ fn facet_fields(v: &Value) -> Result<Vec<String>, Vec<String>> {
 /// `asbool`: CKAN's reading of `include_private` and friends. (CKAN answers a 500 for text
 /// it cannot read; we name the problem instead.)
 fn as_bool(v: &Value) -> Result<bool, String> {
-    match v {
-        Value::Null => Ok(false),
-        Value::Bool(b) => Ok(*b),
-        Value::Number(n) => Ok(n.as_f64().is_some_and(|f| f != 0.0)),
-        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-            "true" | "yes" | "on" | "y" | "t" | "1" => Ok(true),
-            "false" | "no" | "off" | "n" | "f" | "0" => Ok(false),
-            _ => Err(format!(
-                "String is not true/false: {}",
-                super::python::repr_str(s)
-            )),
-        },
-        Value::Array(a) => Ok(!a.is_empty()),
-        Value::Object(o) => Ok(!o.is_empty()),
-    }
+    asbool(Some(v), false)
 }
 
 #[cfg(test)]
