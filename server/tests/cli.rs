@@ -3,6 +3,10 @@
 //! ends up in the index (read back through the indexer library or `show`), not only exit
 //! codes.
 
+mod common;
+
+use common::BIN;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -16,8 +20,6 @@ use ckan_search_indexer::rebuild::{self, IndexedDoc};
 use ckan_search_indexer::schema::CkanSchema;
 use serde_json::{json, Map, Value};
 use tempfile::TempDir;
-
-const BIN: &str = env!("CARGO_BIN_EXE_ckan-search");
 
 // ------------------------------------------------------------------------------------------
 // Package dicts
@@ -1002,52 +1004,23 @@ fn building_with_segments(generations: &Path) -> Option<PathBuf> {
 /// indexes the bundled sample, then answers `select` with every indexable dataset.
 #[test]
 fn serve_on_an_empty_data_dir_indexes_the_bundled_sample() {
-    use std::io::{BufRead, BufReader, Read};
-
     let env = Env::new();
-    let mut child = Command::new(BIN)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-        .arg(&env.data)
-        .env_remove("CKAN_SEARCH_DATA_DIR")
-        .env_remove("CKAN_SEARCH_LISTEN")
-        .env("RUST_LOG", "info")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawning serve");
-    let stderr = child.stderr.take().expect("stderr");
-    let mut address = None;
-    for line in BufReader::new(stderr).lines() {
-        let line = line.expect("log line");
-        if let Some(rest) = line.split("address=").nth(1) {
-            address = rest.split_whitespace().next().map(str::to_string);
-            break;
-        }
-    }
-    let address = address.expect("serve logged its address");
+    let (mut child, address) = common::serve(&env.data, &[]);
     let expected = ckan_search_data::sample_packages()
         .map(|p| p.expect("sample line"))
         .filter(|p| p["state"] != "deleted")
         .count();
 
-    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
-    write!(
-        stream,
-        "GET /solr/ckan/select?q=*:*&rows=0&wt=json HTTP/1.0\r\nHost: {address}\r\n\r\n"
-    )
-    .expect("request");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("response");
+    let (status, body) = common::http(
+        &address,
+        "GET",
+        "/solr/ckan/select?q=*:*&rows=0&wt=json",
+        "",
+    );
     let _ = child.kill();
     let _ = child.wait();
 
-    assert!(
-        response.starts_with("HTTP/1.0 200") || response.starts_with("HTTP/1.1 200"),
-        "{response}"
-    );
-    let body: Value =
-        serde_json::from_str(response.split("\r\n\r\n").nth(1).expect("body")).expect("JSON");
+    assert_eq!(status, 200, "{body}");
     assert_eq!(body["response"]["numFound"], expected as u64);
     assert_eq!(env.current(), Some(generation(1)));
 }

@@ -13,6 +13,8 @@
 
 mod common;
 
+use common::BIN;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -21,8 +23,6 @@ use ckan_search_data::GeneratorConfig;
 use ckan_search_indexer::source::{PostgresSource, Source};
 use common::stored_docs;
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_ckan-search");
 
 struct Run {
     code: Option<i32>,

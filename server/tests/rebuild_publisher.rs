@@ -9,6 +9,8 @@
 
 mod common;
 
+use common::BIN;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -18,7 +20,6 @@ use ckan_search_data::GeneratorConfig;
 use common::stored_docs;
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_ckan-search");
 const NEW_NAME: &str = "renamed-publisher";
 
 fn search_index(data: &Path, args: &[&str]) -> Output {
