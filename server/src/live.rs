@@ -1,12 +1,20 @@
 //! The live generation as the server sees it: an atomically swapped handle that every
 //! request takes once, so a request in flight during a swap finishes on the generation it
 //! started on, and the next request sees the new one.
+//!
+//! When the server writes (it always does in `serve`), a newly published generation is not
+//! swapped in by the watcher itself: it is handed to the writer, which replays onto it the
+//! journaled writes the rebuild did not see, commits, and only then swaps it in. So no
+//! reader ever sees a generation that lacks an acknowledged write, not even for the moment
+//! after a flip.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
 use ckan_search_indexer::generation::{GenerationId, GenerationStore};
+use parking_lot::Mutex;
 use tantivy::{IndexReader, ReloadPolicy, Searcher};
 
 /// One opened generation.
@@ -28,6 +36,11 @@ impl Generation {
 pub struct LiveIndex {
     store: GenerationStore,
     current: ArcSwapOption<Generation>,
+    /// Set once a writer takes charge of swaps ([`LiveIndex::hand_over_swaps`]).
+    writer_swaps: AtomicBool,
+    /// A published generation opened by the watcher, waiting for the writer to replay the
+    /// journal onto it and swap it in.
+    pending: Mutex<Option<Arc<Generation>>>,
 }
 
 impl LiveIndex {
@@ -36,6 +49,8 @@ impl LiveIndex {
         let live = Arc::new(Self {
             store,
             current: ArcSwapOption::empty(),
+            writer_swaps: AtomicBool::new(false),
+            pending: Mutex::new(None),
         });
         live.refresh()?;
         Ok(live)
@@ -51,13 +66,29 @@ impl LiveIndex {
         self.current.load_full()
     }
 
-    /// Re-reads `CURRENT` and swaps in the generation it names if that changed. Returns
-    /// whether a swap happened.
+    /// From now on a newly published generation waits in [`LiveIndex::pending`] until the
+    /// writer has brought it up to date and calls [`LiveIndex::install`].
+    pub fn hand_over_swaps(&self) {
+        self.writer_swaps.store(true, Ordering::SeqCst);
+    }
+
+    /// The generation the watcher opened and the writer has not installed yet.
+    pub fn pending(&self) -> Option<Arc<Generation>> {
+        self.pending.lock().clone()
+    }
+
+    /// Re-reads `CURRENT` and, if it names another generation, opens it: swaps it in at
+    /// once, or leaves it for the writer once [`LiveIndex::hand_over_swaps`] was called.
+    /// Returns whether a new generation was opened.
     pub fn refresh(&self) -> ckan_search_indexer::Result<bool> {
         let Some(id) = self.store.current()? else {
             return Ok(false);
         };
         if self.get().is_some_and(|g| g.id == id) {
+            return Ok(false);
+        }
+        let writer_swaps = self.writer_swaps.load(Ordering::SeqCst);
+        if writer_swaps && self.pending.lock().as_ref().is_some_and(|g| g.id == id) {
             return Ok(false);
         }
         let index = self.store.open_index(id)?;
@@ -66,17 +97,34 @@ impl LiveIndex {
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()
             .map_err(|e| ckan_search_indexer::IndexerError::tantivy("opening a reader", e))?;
-        let generation = Generation { id, reader };
+        let generation = Arc::new(Generation { id, reader });
+        if writer_swaps {
+            tracing::info!(generation = %id, "new generation published: handing it to the writer");
+            *self.pending.lock() = Some(generation);
+        } else {
+            self.install(generation);
+        }
+        Ok(true)
+    }
+
+    /// Serves `generation` from the next request on.
+    pub fn install(&self, generation: Arc<Generation>) {
+        let id = generation.id;
+        {
+            let mut pending = self.pending.lock();
+            if pending.as_ref().is_some_and(|g| g.id == id) {
+                *pending = None;
+            }
+        }
         // Warm up before exposing it: the first request should not pay the page faults.
         let docs = generation.searcher().num_docs();
-        let previous = self.current.swap(Some(Arc::new(generation)));
+        let previous = self.current.swap(Some(generation));
         tracing::info!(
             generation = %id,
             documents = docs,
             previous = ?previous.map(|g| g.id.to_string()),
             "serving generation"
         );
-        Ok(true)
     }
 
     /// Follows `CURRENT` every `period` until the task is dropped.

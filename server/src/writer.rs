@@ -8,12 +8,16 @@
 //!
 //! The writer is released after a short idle period, so `ckan-search search-index` modes
 //! that write in place can take tantivy's lock on the same generation.
+//!
+//! A generation published by a full rebuild lacks the writes accepted while it was built.
+//! The writer takes it over before any reader sees it ([`LiveIndex::hand_over_swaps`]):
+//! it replays the journal entries after the generation's recorded sequence number,
+//! commits, and only then swaps it in. Writes queued meanwhile wait for the swap.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ckan_search_indexer::document::SolrDocument;
-use ckan_search_indexer::generation::GenerationId;
 use ckan_search_indexer::journal::{self, Journal, JournalEntry};
 use ckan_search_indexer::rebuild::next_version;
 use ckan_search_indexer::schema::{fields, CkanSchema, IndexableDocument};
@@ -24,7 +28,7 @@ use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use tantivy::query::Query;
 use tantivy::{IndexWriter, Term};
 
-use crate::live::LiveIndex;
+use crate::live::{Generation, LiveIndex};
 use crate::update::UpdateCommand;
 
 /// Why an update was refused or failed.
@@ -89,10 +93,14 @@ impl LiveWriter {
         config: WriterConfig,
     ) -> ckan_search_indexer::Result<Self> {
         let journal = Arc::new(Journal::open(live.store().data_dir())?);
+        live.hand_over_swaps();
+        let mut thread = WriterThread::new(live, schema, journal, config);
+        // Replay what a crash left unapplied before the server answers its first request.
+        thread.follow_live_generation();
         let (tx, rx) = crossbeam_channel::bounded::<Job>(64);
         std::thread::Builder::new()
             .name("ckan-search-writer".into())
-            .spawn(move || WriterThread::new(live, schema, journal, config).run(rx))
+            .spawn(move || thread.run(rx))
             .map_err(|e| {
                 ckan_search_indexer::generation::io_err("starting the writer thread".into(), e)
             })?;
@@ -139,13 +147,20 @@ struct WriterThread {
     journal: Arc<Journal>,
     config: WriterConfig,
     /// The generation whose journal replay is done (writes go there).
-    synced: Option<GenerationId>,
+    synced: Option<Arc<Generation>>,
     /// The last journal entry applied to the writer's generation.
     applied_seq: u64,
-    writer: Option<(GenerationId, IndexWriter)>,
+    writer: Option<(Arc<Generation>, IndexWriter)>,
     dirty_since: Option<Instant>,
     last_write: Instant,
+    /// Since when a published generation has been waiting because its writer lock is held.
+    pending_since: Option<Instant>,
 }
+
+/// How long a published generation waits for its writer lock (held by an in-place
+/// `search-index` run) before it is served without the journal replayed; the replay then
+/// follows as soon as the lock is free.
+const HANDOVER_PATIENCE: Duration = Duration::from_secs(10);
 
 impl WriterThread {
     fn new(
@@ -164,6 +179,7 @@ impl WriterThread {
             writer: None,
             dirty_since: None,
             last_write: Instant::now(),
+            pending_since: None,
         }
     }
 
@@ -207,8 +223,8 @@ impl WriterThread {
             .live
             .get()
             .ok_or_else(|| WriteError::Internal("no index generation is live yet".into()))?;
-        if self.synced != Some(generation.id) {
-            self.sync(generation.id)?;
+        if !self.is_synced(&generation) {
+            self.sync(&generation)?;
         }
         let (prepared, entries) = self.prepare(commands, &generation.reader.searcher())?;
         // Durable before applied, applied before acknowledged.
@@ -222,7 +238,7 @@ impl WriterThread {
             .schema
             .explicit_field(fields::INDEX_ID)
             .ok_or_else(|| WriteError::Internal("schema has no index_id".into()))?;
-        let writer = self.writer_for(generation.id)?;
+        let writer = self.writer_for(&generation)?;
         let mut commit = visibility == Visibility::Now;
         for command in prepared {
             if matches!(command, Prepared::Commit) {
@@ -316,13 +332,14 @@ impl WriterThread {
         }
     }
 
+    fn is_synced(&self, generation: &Generation) -> bool {
+        self.synced.as_ref().is_some_and(|g| g.id == generation.id)
+    }
+
     /// Makes `generation` the write target: replays the journal entries its last commit
     /// does not contain, then commits, so they are searchable.
-    fn sync(&mut self, generation: GenerationId) -> Result<(), WriteError> {
-        let searcher = match self.live.get() {
-            Some(g) if g.id == generation => g.reader.searcher(),
-            _ => return Err(WriteError::Internal("the live generation changed".into())),
-        };
+    fn sync(&mut self, generation: &Arc<Generation>) -> Result<(), WriteError> {
+        let searcher = generation.reader.searcher();
         let index_id = self
             .schema
             .explicit_field(fields::INDEX_ID)
@@ -344,54 +361,83 @@ impl WriterThread {
             apply(writer, index_id, prepared)?;
         }
         self.applied_seq = last.max(from);
-        self.synced = Some(generation);
+        self.synced = Some(generation.clone());
         if replayed > 0 {
-            tracing::info!(generation = %generation, entries = replayed, "replayed journaled writes");
+            tracing::info!(generation = %generation.id, entries = replayed, "replayed journaled writes");
             self.dirty_since.get_or_insert_with(Instant::now);
             self.commit()?;
         }
         Ok(())
     }
 
-    /// Switches to a new live generation as soon as the reader side has.
+    /// Takes over a newly published generation (replaying the journal onto it, then
+    /// swapping it in for readers), or the live one if the writer is not on it yet.
     fn follow_live_generation(&mut self) {
-        let Some(current) = self.live.get().map(|g| g.id) else {
+        if let Some(pending) = self.live.pending() {
+            self.adopt(pending);
+            return;
+        }
+        let Some(current) = self.live.get() else {
             return;
         };
-        if self.synced == Some(current) {
+        if self.is_synced(&current) {
             return;
         }
         if self.synced.is_some() {
             let _ = self.commit();
         }
         self.writer = None;
-        if let Err(e) = self.sync(current) {
+        if let Err(e) = self.sync(&current) {
             // The CLI may hold the generation's writer lock: try again on the next tick.
-            tracing::debug!(error = %e, generation = %current, "could not take over the live generation yet");
+            tracing::debug!(error = %e, generation = %current.id, "could not take over the live generation yet");
         }
     }
 
-    /// The writer of `generation`, reopened if the live generation changed.
-    fn writer_for(&mut self, generation: GenerationId) -> Result<&mut IndexWriter, WriteError> {
+    /// Brings a published generation up to date with the journal, then serves it.
+    fn adopt(&mut self, generation: Arc<Generation>) {
+        let started = Instant::now();
+        match self.sync(&generation) {
+            Ok(()) => {
+                self.pending_since = None;
+                tracing::info!(
+                    generation = %generation.id,
+                    ms = started.elapsed().as_millis() as u64,
+                    "journal replayed onto the new generation"
+                );
+                self.live.install(generation);
+            }
+            Err(e) => {
+                let waiting = *self.pending_since.get_or_insert(started);
+                if waiting.elapsed() >= HANDOVER_PATIENCE {
+                    tracing::warn!(error = %e, generation = %generation.id, "serving the new generation before the journal could be replayed onto it");
+                    self.pending_since = None;
+                    self.live.install(generation);
+                } else {
+                    tracing::debug!(error = %e, generation = %generation.id, "could not take over the new generation yet");
+                }
+            }
+        }
+    }
+
+    /// The writer of `generation`, reopened if the writer was on another generation.
+    fn writer_for(&mut self, generation: &Arc<Generation>) -> Result<&mut IndexWriter, WriteError> {
         if self
             .writer
             .as_ref()
-            .is_some_and(|(id, _)| *id != generation)
+            .is_some_and(|(g, _)| g.id != generation.id)
         {
             // A rebuild flipped CURRENT: writes now go to the new generation.
             let _ = self.commit();
             self.writer = None;
         }
         if self.writer.is_none() {
-            let index = self
-                .live
-                .store()
-                .open_index(generation)
-                .map_err(|e| WriteError::Internal(e.to_string()))?;
-            let writer = index
+            let writer = generation
+                .reader
+                .searcher()
+                .index()
                 .writer_with_num_threads(1, self.config.memory)
                 .map_err(|e| WriteError::Internal(format!("opening the index writer: {e}")))?;
-            self.writer = Some((generation, writer));
+            self.writer = Some((generation.clone(), writer));
         }
         match self.writer.as_mut() {
             Some((_, w)) => Ok(w),
@@ -401,22 +447,22 @@ impl WriterThread {
 
     /// Commits pending writes and makes them visible to searches before returning.
     fn commit(&mut self) -> Result<(), WriteError> {
-        if let Some((_, writer)) = self.writer.as_mut() {
-            let mut prepared = writer
-                .prepare_commit()
-                .map_err(|e| WriteError::Internal(format!("committing: {e}")))?;
-            prepared.set_payload(&journal::payload(self.applied_seq));
-            prepared
-                .commit()
-                .map_err(|e| WriteError::Internal(format!("committing: {e}")))?;
-        }
+        let Some((generation, writer)) = self.writer.as_mut() else {
+            self.dirty_since = None;
+            return Ok(());
+        };
+        let mut prepared = writer
+            .prepare_commit()
+            .map_err(|e| WriteError::Internal(format!("committing: {e}")))?;
+        prepared.set_payload(&journal::payload(self.applied_seq));
+        prepared
+            .commit()
+            .map_err(|e| WriteError::Internal(format!("committing: {e}")))?;
         self.dirty_since = None;
-        if let Some(generation) = self.live.get() {
-            generation
-                .reader
-                .reload()
-                .map_err(|e| WriteError::Internal(format!("reloading the searcher: {e}")))?;
-        }
+        generation
+            .reader
+            .reload()
+            .map_err(|e| WriteError::Internal(format!("reloading the searcher: {e}")))?;
         Ok(())
     }
 }

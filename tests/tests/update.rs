@@ -1,6 +1,8 @@
 //! `/solr/ckan/update` as CKAN and pysolr use it: JSON and XML adds, deletes by query and
 //! id, commits; a failed request changes nothing.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ckan_search_indexer::rebuild::{full_rebuild, NoProgress, RebuildOptions};
@@ -293,4 +295,83 @@ fn writes_accepted_during_a_full_rebuild_are_in_the_new_generation() {
     // "before" was written before the rebuild began: the source (CKAN's database) is its
     // record, and it does not have it, so the rebuilt index does not either.
     assert_eq!(count(&server, "id:before"), 0);
+}
+
+/// A source that says when the rebuild starts reading it (after it recorded the journal's
+/// end): writes acknowledged from then on must be in the new generation.
+struct SaysWhenRead {
+    inner: JsonlSource,
+    read: Arc<AtomicBool>,
+}
+
+impl ckan_search_indexer::source::Source for SaysWhenRead {
+    fn name(&self) -> String {
+        self.inner.name()
+    }
+
+    fn records(
+        &self,
+    ) -> ckan_search_indexer::Result<
+        Box<dyn Iterator<Item = ckan_search_indexer::source::SourceRecord> + Send + '_>,
+    > {
+        self.read.store(true, Ordering::SeqCst);
+        self.inner.records()
+    }
+}
+
+#[test]
+fn acknowledged_writes_stay_visible_through_a_generation_flip() {
+    // Read-your-writes across a rebuild's flip: the writer replays the journal onto the new
+    // generation before readers are given it, so no read in the moments after the flip
+    // misses a write acknowledged while the rebuild ran.
+    let (server, dir) = empty_server();
+    let store = open_store(dir.path());
+    let read = Arc::new(AtomicBool::new(false));
+    let source = SaysWhenRead {
+        inner: sample_source(),
+        read: read.clone(),
+    };
+    let rebuild = std::thread::spawn(move || {
+        full_rebuild(&store, &source, &RebuildOptions::default(), &NoProgress).expect("rebuild")
+    });
+    while !read.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let mut written = 0u64;
+    let mut finished: Option<Instant> = None;
+    let mut after_flip = 0;
+    while finished.is_none_or(|t| t.elapsed() < Duration::from_millis(1500)) {
+        written += 1;
+        let id = format!("ryw-{written}");
+        let (status, body) = post(
+            &server,
+            "commit=true",
+            JSON,
+            json!([doc(&id, "Read your writes")]).to_string(),
+        );
+        assert_eq!(status, 200, "{body}");
+        for _ in 0..3 {
+            assert_eq!(
+                count(&server, &format!("id:{id}")),
+                1,
+                "{id} is not visible"
+            );
+            assert_eq!(
+                count(&server, "title:\"read your writes\""),
+                written,
+                "an acknowledged write disappeared"
+            );
+        }
+        if finished.is_some() {
+            after_flip += 1;
+        } else if rebuild.is_finished() {
+            finished = Some(Instant::now());
+        }
+    }
+    let summary = rebuild.join().expect("rebuild thread");
+    assert!(
+        after_flip > 5,
+        "too few writes after the flip to show anything"
+    );
+    assert_eq!(count(&server, "*:*"), summary.indexed as u64 + written);
 }

@@ -366,7 +366,6 @@ impl<T: SyncTarget> SyncLoop<T> {
     /// missing or older than their row.
     async fn reconcile(&mut self) -> Result<(), SyncError> {
         let started = Instant::now();
-        self.target.settle().await?;
         // The index first: a dataset CKAN creates meanwhile is then in the database read
         // (CKAN writes the row before or just after it sends the document).
         let indexed = self.target.all_versions().await?;

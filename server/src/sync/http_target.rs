@@ -200,13 +200,6 @@ impl SyncTarget for HttpTarget {
         Ok(one.values().filter_map(|v| v.modified_ms).max())
     }
 
-    /// A bare commit: the server's writer takes over a newly published generation
-    /// (replaying its journal) before it answers.
-    async fn settle(&self) -> Result<(), TargetError> {
-        self.apply(vec![UpdateCommand::Commit { soft: false }])
-            .await
-    }
-
     async fn apply(&self, commands: Vec<UpdateCommand>) -> Result<(), TargetError> {
         let url = format!("{}/update?commit=true&wt=json", self.core_url);
         let response = self

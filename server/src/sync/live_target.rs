@@ -4,14 +4,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use ckan_search_indexer::generation::GenerationId;
 use ckan_search_indexer::schema::CkanSchema;
-use parking_lot::Mutex;
 use tantivy::Searcher;
 
 use super::index_view::{self, IndexedVersion};
 use super::target::{SyncTarget, TargetError};
-use crate::live::{Generation, LiveIndex};
+use crate::live::LiveIndex;
 use crate::update::UpdateCommand;
 use crate::writer::{LiveWriter, Visibility, WriteError};
 
@@ -22,8 +20,6 @@ pub struct LiveTarget {
     writer: LiveWriter,
     schema: Arc<CkanSchema>,
     site_id: String,
-    /// The generation the writer is known to have replayed the journal onto.
-    settled: Arc<Mutex<Option<GenerationId>>>,
 }
 
 impl LiveTarget {
@@ -39,32 +35,20 @@ impl LiveTarget {
             writer,
             schema,
             site_id: site_id.to_string(),
-            settled: Arc::new(Mutex::new(None)),
         }
     }
 
-    /// The live generation, once the writer has replayed the journal onto it. Readers
-    /// see a newly published generation a moment before the writer does; one empty
-    /// request makes the writer take it over (replaying the writes accepted while it was
-    /// built) before anything here reads it.
-    async fn generation(&self) -> Result<Arc<Generation>, TargetError> {
-        let generation = self
-            .live
-            .get()
-            .ok_or_else(|| TargetError::Unavailable("no index generation is live".into()))?;
-        if *self.settled.lock() != Some(generation.id) {
-            self.apply(Vec::new()).await?;
-            *self.settled.lock() = Some(generation.id);
-        }
-        Ok(generation)
-    }
-
-    /// Runs `read` on a searcher of the live generation, off the async threads.
+    /// Runs `read` on a searcher of the live generation, off the async threads. The writer
+    /// swaps a new generation in only after replaying the journal onto it, so what is read
+    /// here includes every write the server has accepted.
     async fn read<T: Send + 'static>(
         &self,
         read: impl FnOnce(&CkanSchema, &str, &Searcher) -> tantivy::Result<T> + Send + 'static,
     ) -> Result<T, TargetError> {
-        let generation = self.generation().await?;
+        let generation = self
+            .live
+            .get()
+            .ok_or_else(|| TargetError::Unavailable("no index generation is live".into()))?;
         let schema = self.schema.clone();
         let site = self.site_id.clone();
         tokio::task::spawn_blocking(move || {
@@ -107,10 +91,6 @@ impl SyncTarget for LiveTarget {
     async fn newest_modified(&self) -> Result<Option<i64>, TargetError> {
         let all = self.all_versions().await?;
         Ok(all.values().filter_map(|v| v.modified_ms).max())
-    }
-
-    async fn settle(&self) -> Result<(), TargetError> {
-        self.generation().await.map(drop)
     }
 
     async fn apply(&self, commands: Vec<UpdateCommand>) -> Result<(), TargetError> {

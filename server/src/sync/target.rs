@@ -40,12 +40,6 @@ pub trait SyncTarget: Send + Sync + 'static {
     /// The newest `metadata_modified` indexed for the site (epoch milliseconds).
     fn newest_modified(&self) -> impl Future<Output = Result<Option<i64>, TargetError>> + Send;
 
-    /// Makes the index reflect every write the server has accepted before reading it
-    /// whole: right after a rebuild publishes a new generation, the server's writer may
-    /// not have replayed the journal onto it yet, and a comparison with the database would
-    /// take the missing writes for differences.
-    fn settle(&self) -> impl Future<Output = Result<(), TargetError>> + Send;
-
     /// Applies the commands in order as one request and makes them searchable before
     /// returning. A refused request changes nothing.
     fn apply(
