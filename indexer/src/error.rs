@@ -42,6 +42,9 @@ pub enum IndexerError {
     /// A dataset asked for is not in the source or the index.
     #[error("{0}")]
     NotFound(String),
+    /// Another `search-index` run is writing the data directory.
+    #[error("{0}")]
+    Busy(String),
 }
 
 /// Result with [`IndexerError`].

@@ -944,6 +944,24 @@ fn killed_full_rebuild_leaves_live_index_and_is_cleaned_up() {
         assert!(Instant::now() < deadline, "no segment written in time");
         std::thread::sleep(Duration::from_millis(50));
     };
+    // While it runs, the in-place modes are refused (their changes would not be in the
+    // generation it publishes) and change nothing.
+    let changed = env.source("changed.jsonl", &[titled(ds(1), "Changed meanwhile")]);
+    for args in [
+        vec!["rebuild", "-r", "--source", &changed],
+        vec!["rebuild", "-o", "--source", &changed],
+        vec!["clear"],
+    ] {
+        let refused = env.fails(&args);
+        assert!(
+            refused.stderr.contains(&format!(
+                "a full rebuild (pid {}) is writing this data directory",
+                child.id()
+            )) && refused.stderr.contains("Nothing was changed"),
+            "{refused:#?}"
+        );
+    }
+    assert_eq!(env.live_docs(), live_before);
     child.kill().expect("SIGKILL");
     let status = child.wait().expect("waiting for the killed child");
     assert_eq!(status.signal(), Some(9), "{status}");

@@ -12,9 +12,11 @@
 //! So a crash at any point leaves `CURRENT` naming a complete generation.
 
 mod current;
+mod run_lock;
 mod store;
 
 pub use current::{read_current, sync_dir, write_current, CURRENT_FILE};
+pub use run_lock::RunLock;
 pub use store::{BuildingGeneration, GenerationInfo, GenerationStore};
 
 use std::fmt;

@@ -6,7 +6,7 @@ use tantivy::IndexWriter;
 use super::carry::carry_other_sites;
 use super::pipeline::Pipeline;
 use super::{Progress, RebuildOptions, Summary};
-use crate::generation::{GenerationInfo, GenerationStore};
+use crate::generation::{GenerationInfo, GenerationStore, RunLock};
 use crate::journal::{self, Journal};
 use crate::source::Source;
 use crate::{IndexerError, Result};
@@ -22,6 +22,7 @@ pub fn full_rebuild(
     progress: &dyn Progress,
 ) -> Result<Summary> {
     let started = std::time::Instant::now();
+    let _run = RunLock::acquire(store.data_dir(), "full rebuild")?;
     store.remove_stray()?;
     let building = store.begin_build()?;
     tracing::info!(generation = %building.id(), source = %source.name(), "full rebuild started");

@@ -12,7 +12,7 @@ use tantivy::{Index, IndexWriter, Term};
 use super::inspect::indexed_docs;
 use super::pipeline::Pipeline;
 use super::{Progress, RebuildOptions, Summary};
-use crate::generation::{GenerationId, GenerationInfo, GenerationStore};
+use crate::generation::{GenerationId, GenerationInfo, GenerationStore, RunLock};
 use crate::journal;
 use crate::schema::fields;
 use crate::source::Source;
@@ -135,6 +135,7 @@ pub fn refresh(
     options: &RebuildOptions,
     progress: &dyn Progress,
 ) -> Result<Summary> {
+    let _run = RunLock::acquire(store.data_dir(), "refresh")?;
     let live = live_index(store, options)?;
     let run = InPlace {
         store,
@@ -153,6 +154,7 @@ pub fn only_missing(
     options: &RebuildOptions,
     progress: &dyn Progress,
 ) -> Result<Summary> {
+    let _run = RunLock::acquire(store.data_dir(), "only-missing run")?;
     let (id, index) = live_index(store, options)?;
     let site = options.package.site_id.clone();
     let indexed: HashSet<String> = indexed_docs(store.schema(), &index)?
@@ -183,6 +185,7 @@ pub fn rebuild_datasets(
     options: &RebuildOptions,
     progress: &dyn Progress,
 ) -> Result<Summary> {
+    let _run = RunLock::acquire(store.data_dir(), "rebuild of named datasets")?;
     let live = live_index(store, options)?;
     let wanted: HashSet<&str> = datasets.iter().map(String::as_str).collect();
     let found: Mutex<HashSet<String>> = Mutex::new(HashSet::new());
@@ -230,6 +233,7 @@ pub fn clear(
     dataset: Option<&str>,
     options: &RebuildOptions,
 ) -> Result<u64> {
+    let _run = RunLock::acquire(store.data_dir(), "clear")?;
     let Some(id) = store.current()? else {
         return Ok(0);
     };
