@@ -2,17 +2,21 @@
 //! schema). It replays the fixed query mix (`ckan_search_benches::mix`) plus CKAN API calls
 //! at each concurrency level, bounded in requests and seconds, and prints throughput and
 //! latency percentiles as a Markdown table. With `--during CMD` it starts CMD (e.g. a full
-//! rebuild) first and measures while it runs.
+//! rebuild) first and measures while it runs. With `--pg URL` it then runs the same mix as
+//! SQL against PostgreSQL full-text search over CKAN's tables (`pg_baseline`) at the same
+//! levels and prints the per-query ratios.
 //!
 //! ```sh
 //! ckan-search-load --base http://127.0.0.1:8983 --concurrency 1,8,64 --requests 2000
 //! ckan-search-load --during "ckan-search search-index rebuild --source jsonl:100k.jsonl"
+//! ckan-search-load --concurrency 1,8 --pg postgres://postgres@127.0.0.1/ckan_bench_100000 --pg-setup
 //! ```
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use ckan_search_benches::pg_baseline;
+use ckan_search_benches::stats::{level_row, percentile_ms, run_level, Level, LEVEL_HEADER};
 use clap::Parser;
 
 #[derive(Debug, Parser)]
@@ -42,6 +46,19 @@ struct Args {
     /// Also print each query's p50/p99 at the highest level.
     #[arg(long)]
     per_query: bool,
+    /// Also run the PostgreSQL full-text baseline against this CKAN database
+    /// (`postgres://…`) at the same levels, and print the per-query comparison.
+    #[arg(long)]
+    pg: Option<String>,
+    /// (Re)build the baseline's table and indexes first (`fts_package`).
+    #[arg(long, requires = "pg")]
+    pg_setup: bool,
+    /// Requests per level for the baseline (default: `--requests`).
+    #[arg(long)]
+    pg_requests: Option<usize>,
+    /// Skip the HTTP run (baseline only).
+    #[arg(long)]
+    no_http: bool,
 }
 
 /// One request of the mix: a name and a path with its query string.
@@ -94,90 +111,26 @@ fn calls(core: &str) -> Vec<Call> {
     out
 }
 
-/// What one level measured.
-struct Level {
-    concurrency: usize,
-    wall: Duration,
-    /// (call index, latency, ok)
-    samples: Vec<(usize, Duration, bool)>,
-}
-
-async fn run_level(
-    client: reqwest::Client,
-    base: Arc<str>,
-    calls: Arc<Vec<Call>>,
-    concurrency: usize,
-    requests: usize,
-    limit: Duration,
-) -> Level {
-    let next = Arc::new(AtomicUsize::new(0));
-    let started = Instant::now();
-    let mut tasks = Vec::with_capacity(concurrency);
-    for _ in 0..concurrency {
-        let (client, base, calls, next) =
-            (client.clone(), base.clone(), calls.clone(), next.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut samples = Vec::new();
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= requests || started.elapsed() >= limit {
-                    break;
-                }
-                let which = i % calls.len();
-                let url = format!("{base}{}", calls[which].path);
-                let t = Instant::now();
-                let ok = match client.get(&url).send().await {
-                    Ok(r) => {
-                        let status = r.status();
-                        // Read the whole body: the client pays for it too.
-                        r.bytes().await.is_ok() && status.is_success()
-                    }
-                    Err(_) => false,
-                };
-                samples.push((which, t.elapsed(), ok));
-            }
-            samples
-        }));
-    }
-    let mut samples = Vec::new();
-    for task in tasks {
-        if let Ok(s) = task.await {
-            samples.extend(s);
-        }
-    }
-    Level {
-        concurrency,
-        wall: started.elapsed(),
-        samples,
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1000.0
-}
-
-fn report(level: &Level) {
-    let mut latencies: Vec<Duration> = level.samples.iter().map(|s| s.1).collect();
-    latencies.sort();
-    let errors = level.samples.iter().filter(|s| !s.2).count();
+/// The per-query comparison at one concurrency: ckan-search against the baseline.
+fn report_comparison(http: &Level, http_calls: &[Call], pg: &Level, pg_mix: &[(&str, String)]) {
     println!(
-        "| {} | {} | {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} |",
-        level.concurrency,
-        level.samples.len(),
-        errors,
-        level.samples.len() as f64 / level.wall.as_secs_f64(),
-        percentile(&latencies, 50.0),
-        percentile(&latencies, 90.0),
-        percentile(&latencies, 99.0),
-        latencies
-            .last()
-            .map(|d| d.as_secs_f64() * 1000.0)
-            .unwrap_or(0.0),
+        "\n| query (concurrency {}) | ckan-search p50 ms | p99 ms | PostgreSQL FTS p50 ms | p99 ms | p50 ratio |",
+        http.concurrency
     );
+    println!("|---|---|---|---|---|---|");
+    for (j, (name, _)) in pg_mix.iter().enumerate() {
+        let Some(i) = http_calls.iter().position(|c| c.name == *name) else {
+            continue;
+        };
+        let (h, p) = (http.latencies(Some(i)), pg.latencies(Some(j)));
+        let (h50, p50) = (percentile_ms(&h, 50.0), percentile_ms(&p, 50.0));
+        println!(
+            "| {name} | {h50:.2} | {:.2} | {p50:.2} | {:.2} | {:.0}× |",
+            percentile_ms(&h, 99.0),
+            percentile_ms(&p, 99.0),
+            p50 / h50.max(1e-6)
+        );
+    }
 }
 
 fn report_per_query(level: &Level, calls: &[Call]) {
@@ -187,21 +140,79 @@ fn report_per_query(level: &Level, calls: &[Call]) {
     );
     println!("|---|---|---|---|");
     for (i, call) in calls.iter().enumerate() {
-        let mut l: Vec<Duration> = level
-            .samples
-            .iter()
-            .filter(|s| s.0 == i)
-            .map(|s| s.1)
-            .collect();
-        l.sort();
+        let l = level.latencies(Some(i));
         println!(
             "| {} | {} | {:.2} | {:.2} |",
             call.name,
             l.len(),
-            percentile(&l, 50.0),
-            percentile(&l, 99.0)
+            percentile_ms(&l, 50.0),
+            percentile_ms(&l, 99.0)
         );
     }
+}
+
+/// Runs the PostgreSQL full-text baseline at every level (building its table first with
+/// `setup`); returns the levels.
+fn run_baseline(
+    runtime: &tokio::runtime::Runtime,
+    args: &Args,
+    url: &str,
+) -> anyhow::Result<Vec<Level>> {
+    let max = args.concurrency.iter().copied().max().unwrap_or(1).max(1);
+    let pool = runtime.block_on(
+        sqlx::postgres::PgPoolOptions::new()
+            .max_connections(max as u32)
+            .connect(url),
+    )?;
+    if args.pg_setup {
+        let started = Instant::now();
+        for statement in pg_baseline::SETUP {
+            runtime.block_on(sqlx::query(statement).execute(&pool))?;
+        }
+        let rows: i64 = runtime
+            .block_on(sqlx::query_scalar("SELECT count(*) FROM fts_package").fetch_one(&pool))?;
+        let bytes: i64 = runtime.block_on(
+            sqlx::query_scalar("SELECT pg_total_relation_size('fts_package')").fetch_one(&pool),
+        )?;
+        println!(
+            "\nPostgreSQL FTS baseline built: {rows} rows, {:.0} MB with indexes, in {:.1} s\n",
+            bytes as f64 / 1e6,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let mix: Arc<Vec<String>> = Arc::new(
+        pg_baseline::baseline_mix()
+            .into_iter()
+            .map(|(_, sql)| sql)
+            .collect(),
+    );
+    let n = mix.len();
+    let send = Arc::new(move |i: usize| {
+        let (pool, mix) = (pool.clone(), mix.clone());
+        async move {
+            match sqlx::raw_sql(&mix[i]).fetch_all(&pool).await {
+                Ok(_) => true,
+                Err(e) => {
+                    eprintln!("baseline query {i} failed: {e}");
+                    false
+                }
+            }
+        }
+    });
+    println!("\nPostgreSQL FTS baseline, same mix:\n\n{LEVEL_HEADER}");
+    let mut levels = Vec::new();
+    for &c in &args.concurrency {
+        let level = runtime.block_on(run_level(
+            send.clone(),
+            n,
+            c.max(1),
+            args.pg_requests.unwrap_or(args.requests),
+            Duration::from_secs(args.seconds),
+        ));
+        println!("{}", level_row(&level));
+        levels.push(level);
+    }
+    Ok(levels)
 }
 
 fn main() -> anyhow::Result<()> {
@@ -229,26 +240,43 @@ fn main() -> anyhow::Result<()> {
         }
         None => None,
     };
-    println!("| concurrency | requests | errors | req/s | p50 ms | p90 ms | p99 ms | max ms |");
-    println!("|---|---|---|---|---|---|---|---|");
-    let mut last = None;
+    let send = {
+        let calls = calls.clone();
+        Arc::new(move |which: usize| {
+            let url = format!("{base}{}", calls[which].path);
+            let client = client.clone();
+            async move {
+                match client.get(&url).send().await {
+                    Ok(r) => {
+                        let status = r.status();
+                        // Read the whole body: the client pays for it too.
+                        r.bytes().await.is_ok() && status.is_success()
+                    }
+                    Err(_) => false,
+                }
+            }
+        })
+    };
+    let mut levels = Vec::new();
     let mut errors = 0;
-    for &c in &args.concurrency {
-        let level = runtime.block_on(run_level(
-            client.clone(),
-            base.clone(),
-            calls.clone(),
-            c.max(1),
-            args.requests,
-            Duration::from_secs(args.seconds),
-        ));
-        report(&level);
-        errors += level.samples.iter().filter(|s| !s.2).count();
-        last = Some(level);
-    }
-    if args.per_query {
-        if let Some(level) = &last {
-            report_per_query(level, &calls);
+    if !args.no_http {
+        println!("ckan-search over HTTP:\n\n{LEVEL_HEADER}");
+        for &c in &args.concurrency {
+            let level = runtime.block_on(run_level(
+                send.clone(),
+                calls.len(),
+                c.max(1),
+                args.requests,
+                Duration::from_secs(args.seconds),
+            ));
+            println!("{}", level_row(&level));
+            errors += level.errors();
+            levels.push(level);
+        }
+        if args.per_query {
+            if let Some(level) = levels.last() {
+                report_per_query(level, &calls);
+            }
         }
     }
     if let Some((mut child, started)) = during.take() {
@@ -264,6 +292,14 @@ fn main() -> anyhow::Result<()> {
                     started.elapsed().as_secs_f64()
                 );
             }
+        }
+    }
+    if let Some(url) = &args.pg {
+        let baseline = run_baseline(&runtime, &args, url)?;
+        errors += baseline.iter().map(Level::errors).sum::<usize>();
+        let pg_mix = pg_baseline::baseline_mix();
+        for (http, pg) in levels.iter().zip(&baseline) {
+            report_comparison(http, &calls, pg, &pg_mix);
         }
     }
     if errors > 0 {

@@ -5,7 +5,8 @@ use std::fs::{self, File, TryLockError};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tantivy::Index;
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{Index, IndexSettings};
 
 use super::{io_err, read_current, sync_dir, write_current, GenerationId};
 use crate::analysis::AnalysisConfig;
@@ -81,6 +82,24 @@ impl Drop for BuildingGeneration {
         }
     }
 }
+
+/// How stored documents are compressed. Each dataset stores its dict twice (`data_dict`
+/// and `validated_data_dict`, as CKAN's schema wants) inside one JSON blob: zstd over
+/// 64 KiB blocks sees both copies, and several datasets, in one window, and shrinks the doc
+/// store to about a third of LZ4's over 16 KiB (see BENCHMARKS.md, "Index size"). A page
+/// of results decompresses a few blocks; tantivy caches recently read ones.
+fn docstore_settings() -> IndexSettings {
+    IndexSettings {
+        docstore_compression: Compressor::Zstd(ZstdCompressor {
+            compression_level: Some(DOCSTORE_ZSTD_LEVEL),
+        }),
+        docstore_blocksize: DOCSTORE_BLOCK_BYTES,
+        ..IndexSettings::default()
+    }
+}
+
+const DOCSTORE_ZSTD_LEVEL: i32 = 3;
+const DOCSTORE_BLOCK_BYTES: usize = 64 * 1024;
 
 fn lock_path(building: &Path) -> PathBuf {
     let mut name = building.as_os_str().to_owned();
@@ -218,7 +237,10 @@ impl GenerationStore {
             index: None,
             lock: Some(lock),
         };
-        let index = Index::create_in_dir(&building.path, self.schema.tantivy_schema().clone())
+        let index = Index::builder()
+            .schema(self.schema.tantivy_schema().clone())
+            .settings(docstore_settings())
+            .create_in_dir(&building.path)
             .map_err(|e| IndexerError::Tantivy {
                 context: format!("creating generation {}", building.path.display()),
                 source: e,

@@ -1,8 +1,12 @@
-//! Which field counts can be reused: those over *every* live document (the catalogue home
-//! page, `q=*:*` without filters, or filters that match everything) depend only on the
-//! index's segments, so they are computed once per commit and kept in a small LRU cache.
+//! Which field counts can be reused: the counts of a field over a set of documents depend
+//! only on the index's segments and that set. Counts over *every* live document (`q=*:*`)
+//! and over any large base set (CKAN's home page: `*:*` with its public/active/site
+//! filters; a broad keyword; a big organisation's page) are kept in a small LRU cache, so
+//! a repeated request counts nothing, as Solr's caches spare it recounting. A large set is
+//! keyed by a fingerprint of its bits and compared whole on lookup, so two requests share
+//! counts only when they count exactly the same documents.
 //!
-//! The key is the searcher's segments with their delete opstamps, not its generation id:
+//! The segments part of the key is the searcher's segments with their delete opstamps, not its generation id:
 //! generation ids restart at 0 for every index (two generations on disk, or two test
 //! indexes, share ids), while segment ids are random UUIDs and the delete opstamp changes
 //! whenever deletes are committed. A new commit therefore changes the key, and stale
@@ -15,6 +19,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use tantivy::index::SegmentId;
 use tantivy::Searcher;
 
+use super::docset::DocSet;
 use super::table::FieldTable;
 
 /// Entries kept by [`FacetCache::global`].
@@ -22,6 +27,12 @@ pub const DEFAULT_MAX_ENTRIES: usize = 256;
 /// Facet values kept in total by [`FacetCache::global`] (bounds memory when a client facets
 /// a large text field such as `text`).
 pub const DEFAULT_MAX_VALUES: usize = 2_000_000;
+/// Bytes of base-set bits kept in total (charged per entry, so a set shared by five fields
+/// counts five times): 64 MiB is 512 sets of a 1M-document index.
+pub const DEFAULT_MAX_SET_BYTES: usize = 64 << 20;
+/// Base sets smaller than this are counted every time: that is cheap, and caching them
+/// would fill the cache with one-off searches.
+pub const MIN_CACHED_BASE_DOCS: u64 = 10_000;
 
 /// The segments (and their delete opstamps) a searcher sees.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -41,9 +52,84 @@ impl SegmentsKey {
     }
 }
 
+/// Which documents a table counted: every live one, or one particular set.
+#[derive(Debug, Clone)]
+enum BaseKey {
+    All,
+    Set { fingerprint: u64, set: Arc<DocSet> },
+}
+
+impl PartialEq for BaseKey {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (BaseKey::All, BaseKey::All) => true,
+            (
+                BaseKey::Set {
+                    fingerprint: a,
+                    set: x,
+                },
+                BaseKey::Set {
+                    fingerprint: b,
+                    set: y,
+                },
+            ) => a == b && (Arc::ptr_eq(x, y) || x == y),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for BaseKey {}
+
+impl std::hash::Hash for BaseKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self {
+            BaseKey::All => 0u64.hash(state),
+            BaseKey::Set { fingerprint, .. } => fingerprint.hash(state),
+        }
+    }
+}
+
+impl BaseKey {
+    fn set_bytes(&self) -> usize {
+        match self {
+            BaseKey::All => 0,
+            BaseKey::Set { set, .. } => set.byte_len(),
+        }
+    }
+}
+
+/// The documents a cached table counts: a searcher's segments and a base set of them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CountedSet {
+    segments: SegmentsKey,
+    base: BaseKey,
+}
+
+impl CountedSet {
+    /// The key of counting `base` on `searcher`, or None for a base smaller than
+    /// `min_docs` (and not every document).
+    pub fn of(searcher: &Searcher, base: &Arc<DocSet>, min_docs: u64) -> Option<Self> {
+        let len = base.len();
+        let base = if len == searcher.num_docs() {
+            BaseKey::All
+        } else if len >= min_docs {
+            BaseKey::Set {
+                fingerprint: base.fingerprint(),
+                set: Arc::clone(base),
+            }
+        } else {
+            return None;
+        };
+        Some(Self {
+            segments: SegmentsKey::of(searcher),
+            base,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
-    segments: SegmentsKey,
+    counted: CountedSet,
     field: String,
 }
 
@@ -57,6 +143,7 @@ struct Inner {
     entries: HashMap<Key, Entry>,
     tick: u64,
     values: usize,
+    set_bytes: usize,
 }
 
 /// A bounded LRU cache of match-all field counts.
@@ -64,6 +151,8 @@ pub struct FacetCache {
     inner: Mutex<Inner>,
     max_entries: usize,
     max_values: usize,
+    max_set_bytes: usize,
+    min_base_docs: u64,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -75,9 +164,22 @@ impl FacetCache {
             inner: Mutex::new(Inner::default()),
             max_entries,
             max_values,
+            max_set_bytes: DEFAULT_MAX_SET_BYTES,
+            min_base_docs: MIN_CACHED_BASE_DOCS,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
+    }
+
+    /// Caches base sets from `docs` documents on (default [`MIN_CACHED_BASE_DOCS`]).
+    pub fn with_min_base_docs(mut self, docs: u64) -> Self {
+        self.min_base_docs = docs;
+        self
+    }
+
+    /// The smallest base set (other than every document) whose counts are cached.
+    pub fn min_base_docs(&self) -> u64 {
+        self.min_base_docs
     }
 
     /// The process-wide cache [`super::compute`] uses.
@@ -86,16 +188,16 @@ impl FacetCache {
         GLOBAL.get_or_init(|| FacetCache::new(DEFAULT_MAX_ENTRIES, DEFAULT_MAX_VALUES))
     }
 
-    /// The table for `field` over all documents of `segments`, if cached (and holding a
-    /// missing count when `need_missing`).
+    /// The table for `field` over `counted`, if cached (and holding a missing count when
+    /// `need_missing`).
     pub fn get(
         &self,
-        segments: &SegmentsKey,
+        counted: &CountedSet,
         field: &str,
         need_missing: bool,
     ) -> Option<Arc<FieldTable>> {
         let key = Key {
-            segments: segments.clone(),
+            counted: counted.clone(),
             field: field.to_string(),
         };
         let mut inner = self.lock();
@@ -118,16 +220,16 @@ impl FacetCache {
         found
     }
 
-    /// Stores the table for `field` over all documents of `segments`, evicting the least
-    /// recently used tables beyond the bounds. A table larger than the value budget is not
-    /// kept.
-    pub fn insert(&self, segments: &SegmentsKey, field: &str, table: Arc<FieldTable>) {
+    /// Stores the table for `field` over `counted`, evicting the least recently used
+    /// tables beyond the bounds. A table larger than the budgets is not kept.
+    pub fn insert(&self, counted: &CountedSet, field: &str, table: Arc<FieldTable>) {
         let size = table.values.len();
-        if size > self.max_values || self.max_entries == 0 {
+        let set_bytes = counted.base.set_bytes();
+        if size > self.max_values || set_bytes > self.max_set_bytes || self.max_entries == 0 {
             return;
         }
         let key = Key {
-            segments: segments.clone(),
+            counted: counted.clone(),
             field: field.to_string(),
         };
         let mut inner = self.lock();
@@ -141,9 +243,14 @@ impl FacetCache {
             },
         ) {
             inner.values -= old.table.values.len();
+            inner.set_bytes -= set_bytes;
         }
         inner.values += size;
-        while inner.entries.len() > self.max_entries || inner.values > self.max_values {
+        inner.set_bytes += set_bytes;
+        while inner.entries.len() > self.max_entries
+            || inner.values > self.max_values
+            || inner.set_bytes > self.max_set_bytes
+        {
             let Some(oldest) = inner
                 .entries
                 .iter()
@@ -154,6 +261,7 @@ impl FacetCache {
             };
             if let Some(old) = inner.entries.remove(&oldest) {
                 inner.values -= old.table.values.len();
+                inner.set_bytes -= oldest.counted.base.set_bytes();
             }
         }
     }
@@ -194,9 +302,12 @@ mod tests {
         })
     }
 
-    fn key(n: u128) -> SegmentsKey {
+    fn key(n: u128) -> CountedSet {
         let id = SegmentId::from_uuid_string(&format!("{n:032x}")).expect("uuid");
-        SegmentsKey(Arc::new(vec![(id, None)]))
+        CountedSet {
+            segments: SegmentsKey(Arc::new(vec![(id, None)])),
+            base: BaseKey::All,
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use ckan_search_indexer::schema::CkanSchema;
 use tantivy::query::Query;
 use tantivy::Searcher;
 
-use super::cache::{FacetCache, SegmentsKey};
+use super::cache::{CountedSet, FacetCache};
 use super::docset::DocSet;
 use super::source::FacetSource;
 use super::table::{CountPlan, FieldTable};
@@ -32,8 +32,8 @@ pub struct FacetInput<'a> {
     pub facet_query: &'a dyn Fn(&str) -> Result<Box<dyn Query>>,
 }
 
-/// Computes the counts `request` asks for, caching match-all field counts in
-/// [`FacetCache::global`].
+/// Computes the counts `request` asks for, caching field counts over every document and over
+/// large base sets in [`FacetCache::global`].
 pub fn compute(input: &FacetInput, request: &FacetRequest) -> Result<FacetCounts> {
     compute_with_cache(input, request, FacetCache::global())
 }
@@ -118,7 +118,7 @@ impl<'a> BaseSets<'a> {
 fn field_counts(
     input: &FacetInput,
     spec: &FacetField,
-    base: &DocSet,
+    base: &Arc<DocSet>,
     cache: &FacetCache,
 ) -> Result<FieldCounts> {
     let source = FacetSource::resolve(input.schema, &spec.field);
@@ -139,11 +139,10 @@ fn field_counts(
             missing: None,
         });
     }
-    // Over every live document the counts depend only on the segments: cache them whole
-    // (all terms, no prefix) and select from them.
-    if base.len() == input.searcher.num_docs() {
-        let segments = SegmentsKey::of(input.searcher);
-        let table = match cache.get(&segments, &spec.field, spec.missing) {
+    // Over every live document, or a large base set, the counts depend only on the segments
+    // and the set: cache them whole (all terms, no prefix) and select from them.
+    if let Some(counted) = CountedSet::of(input.searcher, base, cache.min_base_docs()) {
+        let table = match cache.get(&counted, &spec.field, spec.missing) {
             Some(table) => table,
             None => {
                 let plan = CountPlan {
@@ -153,7 +152,7 @@ fn field_counts(
                     missing: spec.missing || !matches!(source, FacetSource::Terms { .. }),
                 };
                 let table = Arc::new(count(input.searcher, base, &source, plan)?);
-                cache.insert(&segments, &spec.field, Arc::clone(&table));
+                cache.insert(&counted, &spec.field, Arc::clone(&table));
                 table
             }
         };

@@ -523,6 +523,42 @@ fn facet_queries_and_tag_exclusion() {
 }
 
 #[test]
+fn counts_over_a_large_base_set_are_cached_for_exactly_that_set() {
+    let fx = Fixture::new();
+    let cache = FacetCache::new(16, 1000).with_min_base_docs(2);
+    let request = FacetRequest {
+        fields: vec![field("tags"), field("organization")],
+        queries: Vec::new(),
+    };
+    let dft = vec![(Vec::new(), fx.term("organization", "dft"))];
+    let fresh =
+        run_with(&fx, &AllQuery, &dft, &request, &FacetCache::new(16, 1000)).expect("facets");
+    let first = run_with(&fx, &AllQuery, &dft, &request, &cache).expect("facets");
+    assert_eq!(first, fresh);
+    assert_eq!(cache.stats(), (0, 2));
+    // The same documents reached another way (as `q` instead of `fq`) share the counts.
+    let again = run_with(
+        &fx,
+        fx.term("organization", "dft").as_ref(),
+        &[],
+        &request,
+        &cache,
+    )
+    .expect("facets");
+    assert_eq!(again, first);
+    assert_eq!(cache.stats(), (2, 2));
+    // Another set of the same size is counted afresh, never served the first set's counts.
+    let other = vec![(Vec::new(), fx.term("organization", "env-agency"))];
+    let counted = run_with(&fx, &AllQuery, &other, &request, &cache).expect("facets");
+    assert_eq!(cache.stats(), (2, 4));
+    assert_eq!(
+        counted,
+        run_with(&fx, &AllQuery, &other, &request, &FacetCache::new(16, 1000)).expect("facets")
+    );
+    assert_ne!(counted, first);
+}
+
+#[test]
 fn match_all_counts_are_cached_per_commit() {
     let mut fx = Fixture::new();
     let cache = FacetCache::new(16, 1000);
