@@ -92,6 +92,19 @@ impl FieldList {
         self.all || !self.names.is_empty() || !self.globs.is_empty() || !self.renames.is_empty()
     }
 
+    /// How many distinct stored fields can be returned, when that is known up front (only
+    /// plain names and renames, no `*` or globs): a reader may stop once it has seen them.
+    pub fn exact_field_count(&self) -> Option<usize> {
+        if self.all || !self.globs.is_empty() {
+            return None;
+        }
+        let mut fields: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        fields.extend(self.renames.iter().map(|(_, source)| source.as_str()));
+        fields.sort_unstable();
+        fields.dedup();
+        Some(fields.len())
+    }
+
     /// Whether a stored field is returned, under its own name or an alias.
     pub fn reads(&self, field: &str) -> bool {
         self.includes(field) || self.renames.iter().any(|(_, source)| source == field)
@@ -200,6 +213,16 @@ mod tests {
             assert!(f.includes("title") && f.includes("data_dict") && !f.score);
             assert!(f.wants_stored());
         }
+    }
+
+    #[test]
+    fn the_number_of_fields_to_read_is_known_only_without_star_or_globs() {
+        assert_eq!(fl(&["id"]).exact_field_count(), Some(1));
+        assert_eq!(fl(&["id name,id score"]).exact_field_count(), Some(2));
+        assert_eq!(fl(&["id,n:name,name"]).exact_field_count(), Some(2));
+        assert_eq!(fl(&["id,extras_*"]).exact_field_count(), None);
+        assert_eq!(fl(&["id,*"]).exact_field_count(), None);
+        assert_eq!(fl(&[]).exact_field_count(), None);
     }
 
     #[test]
