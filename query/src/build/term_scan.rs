@@ -4,10 +4,19 @@
 //! and "any value" existence. Like Lucene's rewrite of those queries, it walks the term
 //! dictionary, unions the postings of the matching terms and scores every document with
 //! the query's constant score.
+//!
+//! A scan of *every* term under a key (existence: `extras_harvest_object_id:*` or
+//! `:["" TO *]`) is the costly case — harvest object ids are UUIDs, so millions of terms at a
+//! million datasets — and its answer for a segment never changes (segments are immutable;
+//! deleted documents are dropped by the collector). So that answer is kept per segment in
+//! a small LRU cache: the first request after a commit scans only the new segments.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Bound;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use tantivy::index::SegmentId;
 
 use tantivy::query::{
     BitSetDocSet, ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight,
@@ -40,6 +49,8 @@ pub(crate) struct TermScanQuery {
     lower: Bound<Vec<u8>>,
     upper: Bound<Vec<u8>>,
     matcher: Arc<dyn TermMatcher>,
+    /// No matcher narrows the terms (so the scan may be cached when the range is open).
+    any_term: bool,
 }
 
 impl TermScanQuery {
@@ -51,7 +62,18 @@ impl TermScanQuery {
             lower: Bound::Unbounded,
             upper: Bound::Unbounded,
             matcher: Arc::new(AnyTerm),
+            any_term: true,
         }
+    }
+
+    /// Whether the scan takes every term under the prefix (an existence test).
+    fn takes_every_term(&self) -> bool {
+        let open_below = match &self.lower {
+            Bound::Unbounded => true,
+            Bound::Included(s) => s.is_empty(),
+            Bound::Excluded(_) => false,
+        };
+        self.any_term && open_below && matches!(self.upper, Bound::Unbounded)
     }
 
     /// Restricts the suffix (the key after the prefix) to a range.
@@ -64,6 +86,7 @@ impl TermScanQuery {
     /// Keeps only the terms whose suffix passes `matcher`.
     pub(crate) fn with_matcher(mut self, matcher: impl TermMatcher) -> Self {
         self.matcher = Arc::new(matcher);
+        self.any_term = false;
         self
     }
 }
@@ -147,8 +170,25 @@ impl TermScanWeight {
 
 impl Weight for TermScanWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let docs = BitSetDocSet::from(self.matching_docs(reader)?);
-        Ok(Box::new(ConstScorer::new(docs, boost)))
+        let docs = if self.query.takes_every_term() {
+            let key = ScanKey {
+                segment: reader.segment_id(),
+                field: self.query.field,
+                prefix: self.query.prefix.clone(),
+            };
+            let cache = ScanCache::global();
+            match cache.get(&key) {
+                Some(docs) => BitSet::clone(&docs),
+                None => {
+                    let docs = self.matching_docs(reader)?;
+                    cache.insert(key, Arc::new(docs.clone()));
+                    docs
+                }
+            }
+        } else {
+            self.matching_docs(reader)?
+        };
+        Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), boost)))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -159,6 +199,84 @@ impl Weight for TermScanWeight {
             Err(TantivyError::InvalidArgument(format!(
                 "document #{doc} does not match"
             )))
+        }
+    }
+}
+
+/// One segment's answer to one whole-key scan.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct ScanKey {
+    segment: SegmentId,
+    field: Field,
+    prefix: Vec<u8>,
+}
+
+/// Whole-key scan answers per segment, least recently used out beyond a byte budget.
+struct ScanCache {
+    inner: Mutex<ScanCacheInner>,
+}
+
+#[derive(Default)]
+struct ScanCacheInner {
+    entries: HashMap<ScanKey, (Arc<BitSet>, u64)>,
+    tick: u64,
+    bytes: usize,
+}
+
+/// 64 MiB of bitsets: 512 key-segment answers of a million documents.
+const SCAN_CACHE_BYTES: usize = 64 << 20;
+
+fn bitset_bytes(docs: &BitSet) -> usize {
+    (docs.max_value() as usize).div_ceil(8)
+}
+
+impl ScanCache {
+    fn global() -> &'static ScanCache {
+        static GLOBAL: OnceLock<ScanCache> = OnceLock::new();
+        GLOBAL.get_or_init(|| ScanCache {
+            inner: Mutex::new(ScanCacheInner::default()),
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, ScanCacheInner> {
+        // Every mutation is one insert or remove: a poisoned map is still consistent.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn get(&self, key: &ScanKey) -> Option<Arc<BitSet>> {
+        let mut inner = self.lock();
+        inner.tick += 1;
+        let tick = inner.tick;
+        inner.entries.get_mut(key).map(|(docs, used)| {
+            *used = tick;
+            Arc::clone(docs)
+        })
+    }
+
+    fn insert(&self, key: ScanKey, docs: Arc<BitSet>) {
+        let size = bitset_bytes(&docs);
+        if size > SCAN_CACHE_BYTES {
+            return;
+        }
+        let mut inner = self.lock();
+        inner.tick += 1;
+        let tick = inner.tick;
+        if let Some((old, _)) = inner.entries.insert(key, (docs, tick)) {
+            inner.bytes -= bitset_bytes(&old);
+        }
+        inner.bytes += size;
+        while inner.bytes > SCAN_CACHE_BYTES {
+            let Some(oldest) = inner
+                .entries
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| k.clone())
+            else {
+                break;
+            };
+            if let Some((old, _)) = inner.entries.remove(&oldest) {
+                inner.bytes -= bitset_bytes(&old);
+            }
         }
     }
 }

@@ -175,3 +175,55 @@ fn negated_existence_is_all_minus_the_field() {
     );
     assert_eq!(f.ids(&not(exists("metadata_modified"))), ids(&[]));
 }
+
+#[test]
+fn cached_existence_follows_commits_and_deletes() {
+    use ckan_search_indexer::analysis::AnalysisConfig;
+    use ckan_search_indexer::document::SolrDocument;
+    use ckan_search_indexer::schema::CkanSchema;
+    use serde_json::json;
+    use tantivy::{Index, IndexWriter, Term};
+
+    let schema = CkanSchema::new();
+    let index = Index::create_in_ram(schema.tantivy_schema().clone());
+    schema.register_analyzers(&index, &AnalysisConfig::default());
+    let mut writer: IndexWriter = index
+        .writer_with_num_threads(1, 15_000_000)
+        .expect("writer");
+    let add = |writer: &IndexWriter, id: &str, harvested: bool| {
+        let mut doc = json!({"id": id, "index_id": format!("index-{id}"), "site_id": "default"});
+        if harvested {
+            doc["extras_harvest_object_id"] = json!(format!("{id}-0b3e-4c1d"));
+        }
+        let map = doc.as_object().cloned().unwrap_or_default();
+        let doc = schema.to_tantivy(&SolrDocument(map), 0, 1).expect("valid");
+        writer.add_document(doc.doc).expect("added");
+    };
+    add(&writer, "h1", true);
+    add(&writer, "p1", false);
+    writer.commit().expect("commit");
+    let f = super::Fixture {
+        reader: index.reader().expect("reader"),
+        schema: CkanSchema::new(),
+        index: index.clone(),
+    };
+    for _ in 0..2 {
+        // The second time from the per-segment cache.
+        assert_eq!(f.ids(&exists("extras_harvest_object_id")), ids(&["h1"]));
+        assert_eq!(
+            f.ids(&not(exists("extras_harvest_object_id"))),
+            ids(&["p1"])
+        );
+    }
+    // A delete in the cached segment and a new segment with the key.
+    let index_id = schema.explicit_field("index_id").expect("index_id");
+    writer.delete_term(Term::from_field_text(index_id, "index-h1"));
+    add(&writer, "h2", true);
+    writer.commit().expect("commit");
+    f.reader.reload().expect("reload");
+    assert_eq!(f.ids(&exists("extras_harvest_object_id")), ids(&["h2"]));
+    assert_eq!(
+        f.ids(&not(exists("extras_harvest_object_id"))),
+        ids(&["p1"])
+    );
+}
