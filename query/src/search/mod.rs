@@ -81,7 +81,12 @@ pub fn search(
     let wants_score = request.fl.score;
 
     let (num_found, max_score, hits, last_key) =
-        if cursor.is_none() && plan.is_score_desc() && page_end > 0 {
+        if cursor.is_none() && page_end == 0 && !wants_score {
+            // Only a count (`rows=0`, CKAN's and Find's count requests): tantivy counts
+            // without visiting documents where it can (every document, one term).
+            let count = query.count(searcher).map_err(internal)?;
+            (count as u64, None, Vec::new(), None)
+        } else if cursor.is_none() && plan.is_score_desc() && page_end > 0 {
             // Plain relevance order: tantivy's own top-score collector (ties in index order).
             let top = TopDocs::with_limit(page_end).order_by_score();
             let (count, top) = searcher.search(&query, &(Count, top)).map_err(internal)?;
