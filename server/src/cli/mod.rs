@@ -3,7 +3,7 @@
 
 mod generate;
 mod progress;
-mod publisher;
+pub mod publisher;
 mod search_index;
 mod serve;
 mod sync;
