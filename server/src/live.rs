@@ -84,11 +84,8 @@ impl LiveIndex {
         let Some(id) = self.store.current()? else {
             return Ok(false);
         };
-        if self.get().is_some_and(|g| g.id == id) {
-            return Ok(false);
-        }
         let writer_swaps = self.writer_swaps.load(Ordering::SeqCst);
-        if writer_swaps && self.pending.lock().as_ref().is_some_and(|g| g.id == id) {
+        if !self.needs_opening(id, writer_swaps) {
             return Ok(false);
         }
         let index = self.store.open_index(id)?;
@@ -98,27 +95,47 @@ impl LiveIndex {
             .try_into()
             .map_err(|e| ckan_search_indexer::IndexerError::tantivy("opening a reader", e))?;
         let generation = Arc::new(Generation { id, reader });
-        if writer_swaps {
-            tracing::info!(generation = %id, "new generation published: handing it to the writer");
-            *self.pending.lock() = Some(generation);
-        } else {
+        if !writer_swaps {
             self.install(generation);
+            return Ok(true);
         }
+        // Checked again under the lock `install` holds while it swaps: the writer may have
+        // installed this generation while it was being opened.
+        let mut pending = self.pending.lock();
+        if self.get().is_some_and(|g| g.id == id) {
+            return Ok(false);
+        }
+        tracing::info!(generation = %id, "new generation published: handing it to the writer");
+        *pending = Some(generation);
         Ok(true)
+    }
+
+    /// Whether `CURRENT`'s `id` is neither served nor already waiting for the writer. A
+    /// waiting generation that `CURRENT` no longer names (a rollback meanwhile) is dropped.
+    fn needs_opening(&self, id: GenerationId, writer_swaps: bool) -> bool {
+        let mut pending = self.pending.lock();
+        if pending.as_ref().is_some_and(|g| g.id != id) {
+            *pending = None;
+        }
+        if self.get().is_some_and(|g| g.id == id) {
+            return false;
+        }
+        !(writer_swaps && pending.is_some())
     }
 
     /// Serves `generation` from the next request on.
     pub fn install(&self, generation: Arc<Generation>) {
         let id = generation.id;
-        {
+        // Warm up before exposing it: the first request should not pay the page faults.
+        let docs = generation.searcher().num_docs();
+        // Cleared and swapped under one lock, so `refresh` never sees neither.
+        let previous = {
             let mut pending = self.pending.lock();
             if pending.as_ref().is_some_and(|g| g.id == id) {
                 *pending = None;
             }
-        }
-        // Warm up before exposing it: the first request should not pay the page faults.
-        let docs = generation.searcher().num_docs();
-        let previous = self.current.swap(Some(generation));
+            self.current.swap(Some(generation))
+        };
         tracing::info!(
             generation = %id,
             documents = docs,

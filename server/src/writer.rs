@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ckan_search_indexer::document::SolrDocument;
+use ckan_search_indexer::generation::GenerationId;
 use ckan_search_indexer::journal::{self, Journal, JournalEntry};
 use ckan_search_indexer::rebuild::next_version;
 use ckan_search_indexer::schema::{fields, CkanSchema, IndexableDocument};
@@ -153,8 +154,9 @@ struct WriterThread {
     writer: Option<(Arc<Generation>, IndexWriter)>,
     dirty_since: Option<Instant>,
     last_write: Instant,
-    /// Since when a published generation has been waiting because its writer lock is held.
-    pending_since: Option<Instant>,
+    /// Which published generation has been waiting since when, because its writer lock is
+    /// held.
+    pending_since: Option<(GenerationId, Instant)>,
 }
 
 /// How long a published generation waits for its writer lock (held by an in-place
@@ -339,6 +341,16 @@ impl WriterThread {
     /// Makes `generation` the write target: replays the journal entries its last commit
     /// does not contain, then commits, so they are searchable.
     fn sync(&mut self, generation: &Arc<Generation>) -> Result<(), WriteError> {
+        let result = self.replay_onto(generation);
+        if result.is_err() && !self.is_synced(generation) {
+            // Never commit a partial replay: its commit would record the journal position
+            // of another generation, and the missing entries would never be replayed.
+            self.writer = None;
+        }
+        result
+    }
+
+    fn replay_onto(&mut self, generation: &Arc<Generation>) -> Result<(), WriteError> {
         let searcher = generation.reader.searcher();
         let index_id = self
             .schema
@@ -407,8 +419,14 @@ impl WriterThread {
                 self.live.install(generation);
             }
             Err(e) => {
-                let waiting = *self.pending_since.get_or_insert(started);
-                if waiting.elapsed() >= HANDOVER_PATIENCE {
+                let since = match self.pending_since {
+                    Some((id, since)) if id == generation.id => since,
+                    _ => {
+                        self.pending_since = Some((generation.id, started));
+                        started
+                    }
+                };
+                if since.elapsed() >= HANDOVER_PATIENCE {
                     tracing::warn!(error = %e, generation = %generation.id, "serving the new generation before the journal could be replayed onto it");
                     self.pending_since = None;
                     self.live.install(generation);

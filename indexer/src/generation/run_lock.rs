@@ -9,7 +9,7 @@
 //! run is refused with who holds it, changing nothing. The server's own writes and `sync`
 //! do not take it: they are journaled.
 
-use std::fs::{File, OpenOptions};
+use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
@@ -36,18 +36,24 @@ impl RunLock {
             .truncate(false)
             .open(&path)
             .map_err(|e| io_err(format!("opening {}", path.display()), e))?;
-        if file.try_lock().is_err() {
-            let mut holder = String::new();
-            let _ = file.read_to_string(&mut holder);
-            let holder = holder.trim();
-            let holder = if holder.is_empty() {
-                "another search-index run"
-            } else {
-                holder
-            };
-            return Err(IndexerError::Busy(format!(
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::Error(e)) => {
+                return Err(io_err(format!("locking {}", path.display()), e));
+            }
+            Err(TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                let holder = holder.trim();
+                let holder = if holder.is_empty() {
+                    "another search-index run"
+                } else {
+                    holder
+                };
+                return Err(IndexerError::Busy(format!(
                 "{holder} is writing this data directory; a {what} now would lose one run's changes. Nothing was changed: run it again when that one has finished"
             )));
+            }
         }
         let note = format!("a {what} (pid {})", std::process::id());
         file.set_len(0)
