@@ -239,14 +239,14 @@ fn a_full_rebuild_keeps_other_sites_documents() {
     assert_eq!(count(&server, "name_ngram:cabinet"), 1);
 }
 
-/// A source that, when the rebuild starts reading it, has a client write a document
-/// through `/update` — a write accepted while the rebuild runs.
-struct WriteDuringRebuild {
+/// A source that runs `on_read` when the rebuild starts reading it (after the rebuild has
+/// recorded the journal's end): what happens then happens during the rebuild.
+struct OnRead<F: Fn() + Send + Sync> {
     inner: JsonlSource,
-    base: String,
+    on_read: F,
 }
 
-impl ckan_search_indexer::source::Source for WriteDuringRebuild {
+impl<F: Fn() + Send + Sync> ckan_search_indexer::source::Source for OnRead<F> {
     fn name(&self) -> String {
         self.inner.name()
     }
@@ -256,13 +256,7 @@ impl ckan_search_indexer::source::Source for WriteDuringRebuild {
     ) -> ckan_search_indexer::Result<
         Box<dyn Iterator<Item = ckan_search_indexer::source::SourceRecord> + Send + '_>,
     > {
-        let response = reqwest::blocking::Client::new()
-            .post(format!("{}/solr/ckan/update?commit=true", self.base))
-            .header("Content-type", JSON)
-            .body(json!([doc("during", "Written during the rebuild")]).to_string())
-            .send()
-            .unwrap();
-        assert_eq!(response.status().as_u16(), 200);
+        (self.on_read)();
         self.inner.records()
     }
 }
@@ -277,9 +271,19 @@ fn writes_accepted_during_a_full_rebuild_are_in_the_new_generation() {
         json!([doc("before", "Before")]).to_string(),
     );
     assert_eq!(status, 200);
-    let source = WriteDuringRebuild {
+    // A client writes a document through `/update` while the rebuild runs.
+    let base = server.base.clone();
+    let source = OnRead {
         inner: sample_source(),
-        base: server.base.clone(),
+        on_read: move || {
+            let response = reqwest::blocking::Client::new()
+                .post(format!("{base}/solr/ckan/update?commit=true"))
+                .header("Content-type", JSON)
+                .body(json!([doc("during", "Written during the rebuild")]).to_string())
+                .send()
+                .unwrap();
+            assert_eq!(response.status().as_u16(), 200);
+        },
     };
     let store = open_store(dir.path());
     let summary = full_rebuild(&store, &source, &RebuildOptions::default(), &NoProgress).unwrap();
@@ -297,28 +301,6 @@ fn writes_accepted_during_a_full_rebuild_are_in_the_new_generation() {
     assert_eq!(count(&server, "id:before"), 0);
 }
 
-/// A source that says when the rebuild starts reading it (after it recorded the journal's
-/// end): writes acknowledged from then on must be in the new generation.
-struct SaysWhenRead {
-    inner: JsonlSource,
-    read: Arc<AtomicBool>,
-}
-
-impl ckan_search_indexer::source::Source for SaysWhenRead {
-    fn name(&self) -> String {
-        self.inner.name()
-    }
-
-    fn records(
-        &self,
-    ) -> ckan_search_indexer::Result<
-        Box<dyn Iterator<Item = ckan_search_indexer::source::SourceRecord> + Send + '_>,
-    > {
-        self.read.store(true, Ordering::SeqCst);
-        self.inner.records()
-    }
-}
-
 #[test]
 fn acknowledged_writes_stay_visible_through_a_generation_flip() {
     // Read-your-writes across a rebuild's flip: the writer replays the journal onto the new
@@ -327,9 +309,10 @@ fn acknowledged_writes_stay_visible_through_a_generation_flip() {
     let (server, dir) = empty_server();
     let store = open_store(dir.path());
     let read = Arc::new(AtomicBool::new(false));
-    let source = SaysWhenRead {
+    let flag = read.clone();
+    let source = OnRead {
         inner: sample_source(),
-        read: read.clone(),
+        on_read: move || flag.store(true, Ordering::SeqCst),
     };
     let rebuild = std::thread::spawn(move || {
         full_rebuild(&store, &source, &RebuildOptions::default(), &NoProgress).expect("rebuild")
@@ -340,7 +323,13 @@ fn acknowledged_writes_stay_visible_through_a_generation_flip() {
     let mut written = 0u64;
     let mut finished: Option<Instant> = None;
     let mut after_flip = 0;
-    while finished.is_none_or(|t| t.elapsed() < Duration::from_millis(1500)) {
+    let started = Instant::now();
+    // 1.5 s and at least 20 writes after the flip (a loaded machine writes slowly).
+    while finished.is_none_or(|t| t.elapsed() < Duration::from_millis(1500) || after_flip < 20) {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the rebuild and 20 writes after it took over 2 minutes"
+        );
         written += 1;
         let id = format!("ryw-{written}");
         let (status, body) = post(
@@ -351,11 +340,17 @@ fn acknowledged_writes_stay_visible_through_a_generation_flip() {
         );
         assert_eq!(status, 200, "{body}");
         for _ in 0..3 {
-            assert_eq!(
-                count(&server, &format!("id:{id}")),
-                1,
-                "{id} is not visible"
-            );
+            let n = count(&server, &format!("id:{id}"));
+            if n != 1 {
+                // Say whether a page (not only the count) misses it too, and how many of
+                // the writes are visible: which of the two failed.
+                let (_, page) = server.select(&[("q", &format!("id:{id}")), ("rows", "5")]);
+                let visible = count(&server, "title:\"read your writes\"");
+                panic!(
+                    "{id} is not visible: count {n}, a page finds {}, {visible} of {written} writes visible, {after_flip} writes after the flip",
+                    page["response"]["numFound"]
+                );
+            }
             assert_eq!(
                 count(&server, "title:\"read your writes\""),
                 written,
@@ -369,9 +364,5 @@ fn acknowledged_writes_stay_visible_through_a_generation_flip() {
         }
     }
     let summary = rebuild.join().expect("rebuild thread");
-    assert!(
-        after_flip > 5,
-        "too few writes after the flip to show anything"
-    );
     assert_eq!(count(&server, "*:*"), summary.indexed as u64 + written);
 }
