@@ -1,12 +1,12 @@
 //! No acknowledged write is lost: a server killed (SIGKILL) right after acknowledging an
 //! uncommitted write finds it in its journal when it starts again.
 
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 mod common;
 
-use common::{http, serve, BIN};
+use common::{http, search_index_ok, serve};
 
 /// Starts `serve` on an ephemeral port with this soft-commit interval.
 fn serve_with(data: &std::path::Path, soft_commit_ms: &str) -> (Child, String) {
@@ -28,22 +28,11 @@ fn count(address: &str, q: &str) -> u64 {
 fn rebuild(data: &std::path::Path, args: &[&str], lines: &str) -> String {
     let source = data.with_extension(format!("{}.jsonl", args.len()));
     std::fs::write(&source, lines).expect("source");
-    let out = Command::new(BIN)
-        .args(["search-index", "--data-dir"])
-        .arg(data)
-        .arg("rebuild")
-        .args(args)
-        .arg("--source")
-        .arg(format!("jsonl:{}", source.display()))
-        .stdin(Stdio::null())
-        .output()
-        .expect("rebuild");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let source = format!("jsonl:{}", source.display());
+    let mut all = vec!["rebuild"];
+    all.extend_from_slice(args);
+    all.extend(["--source", &source]);
+    search_index_ok(data, &all)
 }
 
 /// A running server that has been written to and an in-place `rebuild -r` share the live

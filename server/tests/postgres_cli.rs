@@ -13,54 +13,15 @@
 
 mod common;
 
-use common::BIN;
+use common::{search_index, search_index_ok};
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use ckan_search_data::test_db::TestDb;
 use ckan_search_data::GeneratorConfig;
 use ckan_search_indexer::source::{PostgresSource, Source};
 use common::stored_docs;
 use serde_json::Value;
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn search_index(data: &Path, args: &[&str]) -> Run {
-    let out = Command::new(BIN)
-        .arg("search-index")
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("CKAN_SEARCH_SOURCE")
-        .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("running ckan-search");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("utf-8"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8"),
-    }
-}
-
-fn ok(data: &Path, args: &[&str]) -> String {
-    let run = search_index(data, args);
-    assert_eq!(
-        run.code,
-        Some(0),
-        "`{}` failed:\n{}\n{}",
-        args.join(" "),
-        run.stdout,
-        run.stderr
-    );
-    run.stdout
-}
 
 /// The summary line's counts: (indexed, skipped, removed, failed).
 fn counts(stdout: &str) -> (u64, u64, u64, u64) {
@@ -114,15 +75,15 @@ fn every_search_index_mode_reads_ckans_database() {
 
     // Full rebuilds: deleted datasets are skipped, the rest indexed, same documents.
     let from_pg = data_dir(tmp.path(), "pg");
-    let out = ok(&from_pg, &["rebuild", "--source", &source]);
+    let out = search_index_ok(&from_pg, &["rebuild", "--source", &source]);
     assert_eq!(counts(&out), (active + draft, deleted, 0, 0));
     let from_jsonl = data_dir(tmp.path(), "jsonl");
     let jsonl_source = format!("jsonl:{}", jsonl.display());
-    ok(&from_jsonl, &["rebuild", "--source", &jsonl_source]);
+    search_index_ok(&from_jsonl, &["rebuild", "--source", &jsonl_source]);
     let (pg_docs, jsonl_docs) = (stored_docs(&from_pg), stored_docs(&from_jsonl));
     assert_eq!(pg_docs.len() as u64, active + draft);
     assert_eq!(pg_docs, jsonl_docs);
-    let generations = ok(&from_pg, &["generations"]);
+    let generations = search_index_ok(&from_pg, &["generations"]);
     assert!(
         generations.contains(&format!("from {}", db.url())),
         "{generations}"
@@ -130,14 +91,14 @@ fn every_search_index_mode_reads_ckans_database() {
 
     // check: every active dataset is indexed.
     assert_eq!(
-        ok(&from_pg, &["check", "--source", &source]),
+        search_index_ok(&from_pg, &["check", "--source", &source]),
         format!("Packages not indexed = 0 out of {active}\n")
     );
 
     // -r upserts everything again; -o finds nothing missing but the drafts (as CKAN).
-    let out = ok(&from_pg, &["rebuild", "-r", "--source", &source]);
+    let out = search_index_ok(&from_pg, &["rebuild", "-r", "--source", &source]);
     assert_eq!(counts(&out), (active + draft, deleted, 0, 0));
-    let out = ok(&from_pg, &["rebuild", "-o", "--source", &source]);
+    let out = search_index_ok(&from_pg, &["rebuild", "-o", "--source", &source]);
     assert_eq!(counts(&out).0, draft);
 
     // Named datasets, by name and by id, after CKAN changed them in the database.
@@ -147,7 +108,7 @@ fn every_search_index_mode_reads_ckans_database() {
         a["id"].as_str().unwrap(),
         b["id"].as_str().unwrap()
     ));
-    let out = ok(
+    let out = search_index_ok(
         &from_pg,
         &[
             "rebuild",
@@ -179,13 +140,13 @@ fn every_search_index_mode_reads_ckans_database() {
          DELETE FROM package WHERE id = '{purged_id}';"
     ));
     assert_eq!(
-        ok(&from_pg, &["list-orphans", "--source", &source]),
+        search_index_ok(&from_pg, &["list-orphans", "--source", &source]),
         format!("{purged_id}\n")
     );
-    ok(&from_pg, &["clear-orphans", "--source", &source]);
+    search_index_ok(&from_pg, &["clear-orphans", "--source", &source]);
     assert!(!stored_docs(&from_pg).contains_key(purged_id));
     assert_eq!(
-        ok(&from_pg, &["list-orphans", "--source", &source]),
+        search_index_ok(&from_pg, &["list-orphans", "--source", &source]),
         String::new()
     );
 }
@@ -199,7 +160,7 @@ fn an_unreachable_database_fails_the_run_and_changes_nothing() {
         .map(|d| format!("{d}\n"))
         .collect();
     std::fs::write(&jsonl, lines).expect("write JSONL");
-    ok(
+    search_index_ok(
         &data,
         &["rebuild", "--source", &format!("jsonl:{}", jsonl.display())],
     );
@@ -212,13 +173,12 @@ fn an_unreachable_database_fails_the_run_and_changes_nothing() {
             "postgresql://ckan:secret@127.0.0.1:1/ckan",
         ],
     );
-    assert_eq!(run.code, Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1));
     assert!(
-        run.stderr
-            .contains("error: source postgresql://ckan@127.0.0.1:1/ckan: cannot connect:"),
-        "{}",
-        run.stderr
+        stderr.contains("error: source postgresql://ckan@127.0.0.1:1/ckan: cannot connect:"),
+        "{stderr}"
     );
-    assert!(!run.stderr.contains("secret"));
+    assert!(!stderr.contains("secret"));
     assert_eq!(stored_docs(&data), before);
 }

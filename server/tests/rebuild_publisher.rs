@@ -9,11 +9,10 @@
 
 mod common;
 
-use common::BIN;
+use common::{search_index, search_index_ok};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 
 use ckan_search_data::test_db::TestDb;
 use ckan_search_data::GeneratorConfig;
@@ -21,30 +20,6 @@ use common::stored_docs;
 use serde_json::Value;
 
 const NEW_NAME: &str = "renamed-publisher";
-
-fn search_index(data: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("search-index")
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("CKAN_SEARCH_SOURCE")
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .output()
-        .expect("running ckan-search")
-}
-
-fn ok(data: &Path, args: &[&str]) -> String {
-    let out = search_index(data, args);
-    assert!(
-        out.status.success(),
-        "search-index {args:?}:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
 
 /// The catalogue and the publishers the scenario changes.
 struct Scenario {
@@ -139,7 +114,7 @@ impl Scenario {
         let indexable = |d: &&&Value| d["state"] == "active" || d["state"] == "draft";
         let indexed = members.iter().filter(indexable).count() + 1; // + the moved one
         let skipped = members.len() - (indexed - 1) + 1; // + the purged one's stub
-        let stdout = ok(data, &["rebuild-publisher", NEW_NAME, "--source", source]);
+        let stdout = search_index_ok(data, &["rebuild-publisher", NEW_NAME, "--source", source]);
         let lines: Vec<&str> = stdout.lines().collect();
         assert_eq!(
             lines[0],
@@ -183,7 +158,7 @@ fn rebuild_publisher_from_ckans_database() {
     db.load(&scenario.dicts);
     let tmp = tempfile::tempdir().expect("tempdir");
     let data = tmp.path().join("data");
-    ok(&data, &["rebuild", "--source", &db.url()]);
+    search_index_ok(&data, &["rebuild", "--source", &db.url()]);
     let (org, purged, deleted, moved) = (
         &scenario.org.0,
         &scenario.purged,
@@ -232,7 +207,7 @@ fn rebuild_publisher_from_jsonl() {
         format!("jsonl:{}", path.display())
     };
     let original = write("original.jsonl", &scenario.dicts);
-    ok(&data, &["rebuild", "--source", &original]);
+    search_index_ok(&data, &["rebuild", "--source", &original]);
     let changed = write("changed.jsonl", &scenario.changed_dicts());
     scenario.check(&data, &changed);
 }

@@ -30,7 +30,9 @@ use ckan_search_data::GeneratorConfig;
 use serde_json::{json, Value};
 use sqlx::{Connection, PgConnection};
 
-const BIN: &str = env!("CARGO_BIN_EXE_ckan-search");
+mod common;
+
+use common::{search_index_ok, BIN};
 /// Far above the expected lag: only a sync that stopped working misses it.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -272,27 +274,6 @@ impl Server {
     }
 }
 
-/// Runs `ckan-search search-index …` and returns stdout; fails the test on a non-zero exit.
-fn search_index(data: &Path, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .arg("search-index")
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("CKAN_SEARCH_SOURCE")
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null())
-        .output()
-        .expect("running ckan-search");
-    assert!(
-        out.status.success(),
-        "search-index {args:?}: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
-
 /// Waits until `check` holds; returns how long that took.
 async fn wait_until<F, Fut>(what: &str, mut check: F) -> Duration
 where
@@ -324,7 +305,7 @@ async fn indexed_catalogue(
     let url = db.url();
     let data_dir = data.clone();
     tokio::task::spawn_blocking(move || {
-        search_index(&data_dir, &["rebuild", "--source", &url]);
+        search_index_ok(&data_dir, &["rebuild", "--source", &url]);
     })
     .await
     .expect("rebuild");

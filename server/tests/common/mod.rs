@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 use ckan_search_indexer::analysis::AnalysisConfig;
 use ckan_search_indexer::generation::GenerationStore;
@@ -43,6 +43,35 @@ pub fn stored_docs(data: &Path) -> BTreeMap<String, Map<String, Value>> {
 
 /// The `ckan-search` binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_ckan-search");
+
+/// Runs `ckan-search search-index --data-dir DATA ARGS…` with warnings only on stderr and no
+/// source taken from the caller's environment.
+pub fn search_index(data: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("search-index")
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("CKAN_SEARCH_SOURCE")
+        .env("RUST_LOG", "warn")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("running ckan-search")
+}
+
+/// [`search_index`] that must succeed (the test fails with both outputs otherwise);
+/// returns stdout.
+pub fn search_index_ok(data: &Path, args: &[&str]) -> String {
+    let out = search_index(data, args);
+    assert!(
+        out.status.success(),
+        "search-index {args:?}:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
 
 /// Starts `serve` on an ephemeral port over `data`, with `extra` arguments; returns the
 /// child and the address it logged.
