@@ -105,6 +105,19 @@ impl FieldList {
         Some(fields.len())
     }
 
+    /// The one stored field `fl` returns, when it names exactly one under its own name (with
+    /// or without `score`; no `*`, globs or renames): such a page can be read from a column.
+    pub fn single_field(&self) -> Option<&str> {
+        if self.all || !self.globs.is_empty() || !self.renames.is_empty() {
+            return None;
+        }
+        let first = self.names.first()?;
+        self.names
+            .iter()
+            .all(|name| name == first)
+            .then_some(first.as_str())
+    }
+
     /// Whether a stored field is returned, under its own name or an alias.
     pub fn reads(&self, field: &str) -> bool {
         self.includes(field) || self.renames.iter().any(|(_, source)| source == field)
@@ -223,6 +236,22 @@ mod tests {
         assert_eq!(fl(&["id,extras_*"]).exact_field_count(), None);
         assert_eq!(fl(&["id,*"]).exact_field_count(), None);
         assert_eq!(fl(&[]).exact_field_count(), None);
+    }
+
+    #[test]
+    fn a_single_field_is_one_name_and_nothing_else() {
+        assert_eq!(fl(&["id"]).single_field(), Some("id"));
+        assert_eq!(fl(&["id score,id"]).single_field(), Some("id"));
+        for other in [
+            &["id,name"][..],
+            &["id,extras_*"],
+            &["ident:id"],
+            &["*"],
+            &[],
+            &["score"],
+        ] {
+            assert_eq!(fl(other).single_field(), None, "{other:?}");
+        }
     }
 
     #[test]

@@ -29,4 +29,4 @@ pub mod search;
 pub use error::{QueryError, Result};
 pub use params::SearchRequest;
 pub use params::SolrParams;
-pub use search::{hit_fields, search, Hit, SearchResult};
+pub use search::{hit_fields, search, Hit, PageFields, SearchResult};

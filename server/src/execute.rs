@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use ckan_search_indexer::schema::CkanSchema;
-use ckan_search_query::{hit_fields, search, SearchRequest, SearchResult, SolrParams};
+use ckan_search_query::{search, PageFields, SearchRequest, SearchResult, SolrParams};
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
@@ -33,14 +33,9 @@ impl Executed {
     /// Reads every hit's fields through `fl`. Blocking (stored-field reads): call it from
     /// a blocking task.
     pub fn docs(&self) -> Result<Vec<Map<String, Value>>, ApiError> {
-        self.result
-            .hits
-            .iter()
-            .map(|hit| {
-                hit_fields(&self.searcher, &self.schema, &self.request.fl, hit)
-                    .map_err(ApiError::from)
-            })
-            .collect()
+        let hits = &self.result.hits;
+        let page = PageFields::new(&self.searcher, &self.schema, &self.request.fl, hits)?;
+        Ok(page.all(hits)?)
     }
 }
 

@@ -4,9 +4,8 @@
 //! indexed; then `score`, then `alias:field` renames — the order Solr's transformers add
 //! them. Values of fields not asked for are skipped without being built, and when `fl` names
 //! its fields the blob is read only until all of them are seen: `id` comes first in CKAN's
-//! documents, so `fl=id` over a million hits never scans `data_dict`. (Reading `id` from its
-//! fast column instead was measured slower with LZ4 blocks: a term-dictionary lookup per hit
-//! cost more than the cached document-store block.)
+//! documents, so `fl=id` never scans `data_dict`. (A whole page of a single string field is
+//! read from its column instead: see [`super::PageFields`].)
 
 use std::fmt;
 

@@ -1,12 +1,13 @@
 //! Runs a request against one searcher: `q` with every `fq`, the exact `numFound`, the page
 //! (`sort`, `start`/`rows` or `cursorMark`), `maxScore` and facets — as addresses and
-//! scores, before any wire format. [`hit_fields`] then reads each hit's fields through
-//! `fl` while the response is written, so no page is ever held as documents.
+//! scores, before any wire format. [`PageFields`] then reads the hits' fields through `fl`
+//! while the response is written, so no page is ever held as documents.
 
 mod collector;
 mod compile;
 mod cursor;
 mod fields;
+mod page;
 mod sort;
 #[cfg(test)]
 mod tests;
@@ -17,6 +18,7 @@ use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query};
 use tantivy::{DocAddress, Searcher};
 
 pub use fields::{hit_fields, score_value};
+pub use page::PageFields;
 
 use self::collector::SortCollector;
 use self::compile::Compiled;

@@ -17,7 +17,7 @@ use serde_json::{json, Map, Value};
 use tantivy::indexer::NoMergePolicy;
 use tantivy::{DocAddress, Index, IndexReader, Searcher, TantivyDocument};
 
-use super::{hit_fields, search, Hit, SearchResult};
+use super::{hit_fields, search, Hit, PageFields, SearchResult};
 use crate::field_list::FieldList;
 use crate::params::{SearchRequest, SolrParams};
 use crate::Result;
@@ -546,11 +546,8 @@ fn fields(params: &[(&str, &str)]) -> Vec<Map<String, Value>> {
     let req = request(params).unwrap();
     let searcher = searcher();
     let result = search(&searcher, &fixture().schema, &req).unwrap();
-    result
-        .hits
-        .iter()
-        .map(|hit| hit_fields(&searcher, &fixture().schema, &req.fl, hit).unwrap())
-        .collect()
+    let page = PageFields::new(&searcher, &fixture().schema, &req.fl, &result.hits).unwrap();
+    page.all(&result.hits).unwrap()
 }
 
 fn stored(address: DocAddress) -> Map<String, Value> {
@@ -695,6 +692,55 @@ fn facets_count_over_q_and_the_filters_they_do_not_exclude() {
         [("capacity:public".to_string(), public.num_found)]
     );
     assert!(run(&[("q", "*:*")]).unwrap().facets.is_none());
+}
+
+#[test]
+fn a_page_read_at_once_equals_each_hit_read_from_its_blob() {
+    let searcher = searcher();
+    let schema = &fixture().schema;
+    // Single string fields (read from their column), other single fields, and lists.
+    for fl in [
+        "id",
+        "id score",
+        "name",
+        "state",
+        "site_id",
+        "index_id",
+        "organization",
+        "license_id",
+        "title",
+        "metadata_modified",
+        "tags",
+        "id,name",
+        "ident:id",
+        "*",
+    ] {
+        for params in [
+            &[("q", "*:*"), ("rows", "5000"), ("fl", fl)][..],
+            &[
+                ("q", "title:england"),
+                ("sort", "name desc"),
+                ("start", "3"),
+                ("fl", fl),
+            ],
+        ] {
+            let req = request(params).unwrap();
+            let result = search(&searcher, schema, &req).unwrap();
+            let page = PageFields::new(&searcher, schema, &req.fl, &result.hits).unwrap();
+            let one_by_one: Vec<_> = result
+                .hits
+                .iter()
+                .map(|hit| hit_fields(&searcher, schema, &req.fl, hit).unwrap())
+                .collect();
+            assert_eq!(page.all(&result.hits).unwrap(), one_by_one, "fl={fl}");
+            let columned = ["id", "id score", "name", "state", "site_id", "index_id"];
+            if columned.contains(&fl) {
+                assert_eq!(page.column_read_count(), result.hits.len(), "fl={fl}");
+            } else if fl != "organization" && fl != "license_id" {
+                assert_eq!(page.column_read_count(), 0, "fl={fl}");
+            }
+        }
+    }
 }
 
 #[test]

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use ckan_search_query::facet::FacetCounts;
 use ckan_search_query::search::score_value;
-use ckan_search_query::{hit_fields, SolrParams};
+use ckan_search_query::{PageFields, SolrParams};
 use serde_json::{json, Map, Value};
 
 use crate::error::ApiError;
@@ -88,11 +88,11 @@ pub(crate) async fn select(
     }
     if result.hits.len() <= STREAM_ABOVE {
         let docs = tokio::task::spawn_blocking(move || {
-            result
-                .hits
-                .iter()
-                .map(|hit| hit_fields(&searcher, &schema, &request.fl, hit).map(Value::Object))
-                .collect::<Result<Vec<_>, _>>()
+            let page = PageFields::new(&searcher, &schema, &request.fl, &result.hits)?;
+            let docs = page.all(&result.hits)?;
+            Ok::<_, ckan_search_query::QueryError>(
+                docs.into_iter().map(Value::Object).collect::<Vec<_>>(),
+            )
         })
         .await
         .map_err(|e| ApiError::internal(e.to_string()))??;
@@ -131,22 +131,26 @@ fn stream_docs(
         if !send(head) {
             return;
         }
+        let fail = |e: ckan_search_query::QueryError| {
+            // The status line is gone: abort the body so the client sees a broken
+            // response rather than a short, well-formed one.
+            tracing::error!(error = %e, "reading a document while streaming");
+            let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+        };
+        let page = match PageFields::new(&searcher, &schema, &fl, &hits) {
+            Ok(page) => page,
+            Err(e) => return fail(e),
+        };
         let mut chunk = String::with_capacity(64 * 1024);
         for (i, hit) in hits.iter().enumerate() {
-            match hit_fields(&searcher, &schema, &fl, hit) {
+            match page.get(i, hit) {
                 Ok(doc) => {
                     if i > 0 {
                         chunk.push(',');
                     }
                     chunk.push_str(&Value::Object(doc).to_string());
                 }
-                Err(e) => {
-                    // The status line is gone: abort the body so the client sees a
-                    // broken response rather than a short, well-formed one.
-                    tracing::error!(error = %e, "reading a document while streaming");
-                    let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
-                    return;
-                }
+                Err(e) => return fail(e),
             }
             if chunk.len() >= 60 * 1024 && !send(std::mem::take(&mut chunk)) {
                 return; // the client went away
