@@ -14,7 +14,9 @@
 //! - [`ast`]: what a query means, independent of syntax and of tantivy.
 //! - [`build`]: AST → tantivy, per CKAN's schema (analysis, typing, [`date_math`]).
 //! - [`search`]: one request on one searcher: filters, sort, paging, `cursorMark`, `fl`.
-//! - [`facet`]: `facet.field` / `facet.query` counts, cached per commit for match-all.
+//! - [`facet`]: `facet.field` / `facet.query` counts, cached per commit for large base sets.
+//! - `filter_cache`: each `fq`'s matches per segment (Solr's filterCache); `lru`: the
+//!   bounded LRU map every cache here uses.
 
 pub mod ast;
 pub mod build;
@@ -22,6 +24,8 @@ pub mod date_math;
 pub mod error;
 pub mod facet;
 pub mod field_list;
+mod filter_cache;
+mod lru;
 pub mod params;
 pub mod parse;
 pub mod search;

@@ -11,10 +11,9 @@
 //! deleted documents are dropped by the collector). So that answer is kept per segment in
 //! a small LRU cache: the first request after a commit scans only the new segments.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::ops::Bound;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use tantivy::index::SegmentId;
 
@@ -23,6 +22,8 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TantivyError};
+
+use crate::lru::BoundedLru;
 
 /// A test on the part of a term key after the scan's prefix.
 pub(crate) trait TermMatcher: Send + Sync + fmt::Debug + 'static {
@@ -176,12 +177,12 @@ impl Weight for TermScanWeight {
                 field: self.query.field,
                 prefix: self.query.prefix.clone(),
             };
-            let cache = ScanCache::global();
-            match cache.get(&key) {
+            match scan_cache().get(&key) {
                 Some(docs) => BitSet::clone(&docs),
                 None => {
                     let docs = self.matching_docs(reader)?;
-                    cache.insert(key, Arc::new(docs.clone()));
+                    let bytes = bitset_bytes(&docs);
+                    scan_cache().insert(key, Arc::new(docs.clone()), bytes);
                     docs
                 }
             }
@@ -211,74 +212,17 @@ struct ScanKey {
     prefix: Vec<u8>,
 }
 
-/// Whole-key scan answers per segment, least recently used out beyond a byte budget.
-struct ScanCache {
-    inner: Mutex<ScanCacheInner>,
-}
-
-#[derive(Default)]
-struct ScanCacheInner {
-    entries: HashMap<ScanKey, (Arc<BitSet>, u64)>,
-    tick: u64,
-    bytes: usize,
-}
-
 /// 64 MiB of bitsets: 512 key-segment answers of a million documents.
 const SCAN_CACHE_BYTES: usize = 64 << 20;
 
-fn bitset_bytes(docs: &BitSet) -> usize {
-    (docs.max_value() as usize).div_ceil(8)
+/// Whole-key scan answers per segment, least recently used out beyond a byte budget.
+fn scan_cache() -> &'static BoundedLru<ScanKey, Arc<BitSet>> {
+    static CACHE: OnceLock<BoundedLru<ScanKey, Arc<BitSet>>> = OnceLock::new();
+    CACHE.get_or_init(|| BoundedLru::new(usize::MAX, SCAN_CACHE_BYTES))
 }
 
-impl ScanCache {
-    fn global() -> &'static ScanCache {
-        static GLOBAL: OnceLock<ScanCache> = OnceLock::new();
-        GLOBAL.get_or_init(|| ScanCache {
-            inner: Mutex::new(ScanCacheInner::default()),
-        })
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, ScanCacheInner> {
-        // Every mutation is one insert or remove: a poisoned map is still consistent.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn get(&self, key: &ScanKey) -> Option<Arc<BitSet>> {
-        let mut inner = self.lock();
-        inner.tick += 1;
-        let tick = inner.tick;
-        inner.entries.get_mut(key).map(|(docs, used)| {
-            *used = tick;
-            Arc::clone(docs)
-        })
-    }
-
-    fn insert(&self, key: ScanKey, docs: Arc<BitSet>) {
-        let size = bitset_bytes(&docs);
-        if size > SCAN_CACHE_BYTES {
-            return;
-        }
-        let mut inner = self.lock();
-        inner.tick += 1;
-        let tick = inner.tick;
-        if let Some((old, _)) = inner.entries.insert(key, (docs, tick)) {
-            inner.bytes -= bitset_bytes(&old);
-        }
-        inner.bytes += size;
-        while inner.bytes > SCAN_CACHE_BYTES {
-            let Some(oldest) = inner
-                .entries
-                .iter()
-                .min_by_key(|(_, (_, used))| *used)
-                .map(|(k, _)| k.clone())
-            else {
-                break;
-            };
-            if let Some((old, _)) = inner.entries.remove(&oldest) {
-                inner.bytes -= bitset_bytes(&old);
-            }
-        }
-    }
+fn bitset_bytes(docs: &BitSet) -> usize {
+    (docs.max_value() as usize).div_ceil(8)
 }
 
 #[cfg(test)]

@@ -12,23 +12,22 @@
 //! whenever deletes are committed. A new commit therefore changes the key, and stale
 //! entries simply age out.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use tantivy::index::SegmentId;
 use tantivy::Searcher;
 
 use super::docset::DocSet;
 use super::table::FieldTable;
+use crate::lru::BoundedLru;
 
 /// Entries kept by [`FacetCache::global`].
 pub const DEFAULT_MAX_ENTRIES: usize = 256;
 /// Facet values kept in total by [`FacetCache::global`] (bounds memory when a client facets
-/// a large text field such as `text`).
+/// a large text field such as `text`; about 128 MB).
 pub const DEFAULT_MAX_VALUES: usize = 2_000_000;
-/// Bytes of base-set bits kept in total (charged per entry, so a set shared by five fields
-/// counts five times): 64 MiB is 512 sets of a 1M-document index.
+/// The largest base set whose counts are kept: 64 MiB of bits (each table over a set is
+/// charged the set's bits, one value per 64 bytes, against [`DEFAULT_MAX_VALUES`]).
 pub const DEFAULT_MAX_SET_BYTES: usize = 64 << 20;
 /// Base sets smaller than this are counted every time: that is cheap, and caching them
 /// would fill the cache with one-off searches.
@@ -133,41 +132,25 @@ struct Key {
     field: String,
 }
 
-struct Entry {
-    table: Arc<FieldTable>,
-    last_used: u64,
-}
+/// Bytes of base-set bits charged as one facet value (about what a value and its count
+/// take), so one budget bounds both.
+const SET_BYTES_PER_VALUE: usize = 64;
 
-#[derive(Default)]
-struct Inner {
-    entries: HashMap<Key, Entry>,
-    tick: u64,
-    values: usize,
-    set_bytes: usize,
-}
-
-/// A bounded LRU cache of match-all field counts.
+/// A bounded LRU cache of field counts over every document or a large base set.
 pub struct FacetCache {
-    inner: Mutex<Inner>,
-    max_entries: usize,
-    max_values: usize,
+    tables: BoundedLru<Key, Arc<FieldTable>>,
     max_set_bytes: usize,
     min_base_docs: u64,
-    hits: AtomicU64,
-    misses: AtomicU64,
 }
 
 impl FacetCache {
-    /// An empty cache holding at most `max_entries` tables and `max_values` values in all.
+    /// An empty cache holding at most `max_entries` tables and `max_values` values in all
+    /// (a base set's bits count as one value per [`SET_BYTES_PER_VALUE`] bytes).
     pub fn new(max_entries: usize, max_values: usize) -> Self {
         Self {
-            inner: Mutex::new(Inner::default()),
-            max_entries,
-            max_values,
+            tables: BoundedLru::new(max_entries, max_values),
             max_set_bytes: DEFAULT_MAX_SET_BYTES,
             min_base_docs: MIN_CACHED_BASE_DOCS,
-            hits: AtomicU64::new(0),
-            misses: AtomicU64::new(0),
         }
     }
 
@@ -200,94 +183,38 @@ impl FacetCache {
             counted: counted.clone(),
             field: field.to_string(),
         };
-        let mut inner = self.lock();
-        inner.tick += 1;
-        let tick = inner.tick;
-        let found = inner
-            .entries
-            .get_mut(&key)
-            .filter(|e| !need_missing || e.table.missing.is_some())
-            .map(|e| {
-                e.last_used = tick;
-                Arc::clone(&e.table)
-            });
-        let counter = if found.is_some() {
-            &self.hits
-        } else {
-            &self.misses
-        };
-        counter.fetch_add(1, Ordering::Relaxed);
-        found
+        self.tables
+            .get_if(&key, |table| !need_missing || table.missing.is_some())
     }
 
     /// Stores the table for `field` over `counted`, evicting the least recently used
     /// tables beyond the bounds. A table larger than the budgets is not kept.
     pub fn insert(&self, counted: &CountedSet, field: &str, table: Arc<FieldTable>) {
-        let size = table.values.len();
         let set_bytes = counted.base.set_bytes();
-        if size > self.max_values || set_bytes > self.max_set_bytes || self.max_entries == 0 {
+        if set_bytes > self.max_set_bytes {
             return;
         }
+        let cost = table.values.len() + set_bytes.div_ceil(SET_BYTES_PER_VALUE);
         let key = Key {
             counted: counted.clone(),
             field: field.to_string(),
         };
-        let mut inner = self.lock();
-        inner.tick += 1;
-        let tick = inner.tick;
-        if let Some(old) = inner.entries.insert(
-            key,
-            Entry {
-                table,
-                last_used: tick,
-            },
-        ) {
-            inner.values -= old.table.values.len();
-            inner.set_bytes -= set_bytes;
-        }
-        inner.values += size;
-        inner.set_bytes += set_bytes;
-        while inner.entries.len() > self.max_entries
-            || inner.values > self.max_values
-            || inner.set_bytes > self.max_set_bytes
-        {
-            let Some(oldest) = inner
-                .entries
-                .iter()
-                .min_by_key(|(_, e)| e.last_used)
-                .map(|(k, _)| k.clone())
-            else {
-                break;
-            };
-            if let Some(old) = inner.entries.remove(&oldest) {
-                inner.values -= old.table.values.len();
-                inner.set_bytes -= oldest.counted.base.set_bytes();
-            }
-        }
+        self.tables.insert(key, table, cost);
     }
 
     /// `(hits, misses)` since the cache was made.
     pub fn stats(&self) -> (u64, u64) {
-        (
-            self.hits.load(Ordering::Relaxed),
-            self.misses.load(Ordering::Relaxed),
-        )
+        self.tables.stats()
     }
 
     /// The number of tables held.
     pub fn len(&self) -> usize {
-        self.lock().entries.len()
+        self.tables.len()
     }
 
     /// Whether no table is held.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        // A panic while holding the lock leaves a consistent map (every mutation is one
-        // insert or remove), so a poisoned lock is still usable.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        self.tables.is_empty()
     }
 }
 

@@ -30,6 +30,9 @@ pub struct FacetInput<'a> {
     pub filters: &'a [(Vec<String>, Box<dyn Query>)],
     /// Builds the query of a `facet.query` text (standard parser).
     pub facet_query: &'a dyn Fn(&str) -> Result<Box<dyn Query>>,
+    /// The documents matching `q` and every filter, when the search already collected
+    /// them (the base set of every facet that excludes nothing).
+    pub matched: Option<Arc<DocSet>>,
 }
 
 /// Computes the counts `request` asks for, caching field counts over every document and over
@@ -48,13 +51,25 @@ pub fn compute_with_cache(
     if request.fields.is_empty() && request.queries.is_empty() {
         return Ok(counts);
     }
-    let mut bases = BaseSets::new(input)?;
+    let mut bases = BaseSets::new(input);
+    // Each base set's cache key, made once (it fingerprints the set's bits).
+    let mut keys: Vec<(Arc<DocSet>, Option<CountedSet>)> = Vec::new();
     for spec in &request.fields {
-        let base = bases.base(&spec.exclude_tags);
-        counts.fields.push(field_counts(input, spec, &base, cache)?);
+        let base = bases.base(&spec.exclude_tags)?;
+        let counted = match keys.iter().find(|(set, _)| Arc::ptr_eq(set, &base)) {
+            Some((_, counted)) => counted.clone(),
+            None => {
+                let counted = CountedSet::of(input.searcher, &base, cache.min_base_docs());
+                keys.push((Arc::clone(&base), counted.clone()));
+                counted
+            }
+        };
+        counts
+            .fields
+            .push(field_counts(input, spec, &base, counted.as_ref(), cache)?);
     }
     for spec in &request.queries {
-        let base = bases.base(&spec.exclude_tags);
+        let base = bases.base(&spec.exclude_tags)?;
         let query = (input.facet_query)(&spec.query)?;
         let matching = DocSet::of_query(input.searcher, query.as_ref())?;
         counts
@@ -64,53 +79,62 @@ pub fn compute_with_cache(
     Ok(counts)
 }
 
-/// The document sets of `q` and of each `fq`, each computed once, and the base sets built
-/// from them, one per distinct choice of excluded filters.
-struct BaseSets<'a> {
-    main: Arc<DocSet>,
-    filters: Vec<(&'a [String], DocSet)>,
+/// The document sets of `q` and of each `fq`, each computed once and only when a facet
+/// excludes a filter (otherwise the search's own matches are the one base set), and the
+/// base sets built from them, one per distinct choice of excluded filters.
+struct BaseSets<'i, 'a> {
+    input: &'i FacetInput<'a>,
+    parts: Option<(DocSet, Vec<DocSet>)>,
     by_included: HashMap<Vec<bool>, Arc<DocSet>>,
 }
 
-impl<'a> BaseSets<'a> {
-    fn new(input: &FacetInput<'a>) -> Result<Self> {
-        let main = Arc::new(DocSet::of_query(input.searcher, input.main)?);
-        let filters = input
-            .filters
-            .iter()
-            .map(|(tags, q)| {
-                Ok((
-                    tags.as_slice(),
-                    DocSet::of_query(input.searcher, q.as_ref())?,
-                ))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Self {
-            main,
-            filters,
-            by_included: HashMap::new(),
-        })
+impl<'i, 'a> BaseSets<'i, 'a> {
+    fn new(input: &'i FacetInput<'a>) -> Self {
+        let mut by_included = HashMap::new();
+        if let Some(matched) = &input.matched {
+            by_included.insert(vec![true; input.filters.len()], Arc::clone(matched));
+        }
+        Self {
+            input,
+            parts: None,
+            by_included,
+        }
     }
 
     /// `q` ∩ every filter none of whose tags is in `exclude`.
-    fn base(&mut self, exclude: &[String]) -> Arc<DocSet> {
+    fn base(&mut self, exclude: &[String]) -> Result<Arc<DocSet>> {
         let included: Vec<bool> = self
+            .input
             .filters
             .iter()
             .map(|(tags, _)| !tags.iter().any(|t| exclude.contains(t)))
             .collect();
         if let Some(base) = self.by_included.get(&included) {
-            return Arc::clone(base);
+            return Ok(Arc::clone(base));
         }
-        let mut base = DocSet::clone(&self.main);
-        for ((_, filter), keep) in self.filters.iter().zip(&included) {
+        let (main, filters) = match &mut self.parts {
+            Some(parts) => parts,
+            None => {
+                let searcher = self.input.searcher;
+                let main = DocSet::of_query(searcher, self.input.main)?;
+                let filters = self
+                    .input
+                    .filters
+                    .iter()
+                    .map(|(_, q)| DocSet::of_query(searcher, q.as_ref()))
+                    .collect::<Result<Vec<_>>>()?;
+                self.parts.insert((main, filters))
+            }
+        };
+        let mut base = main.clone();
+        for (filter, keep) in filters.iter().zip(&included) {
             if *keep {
                 base.intersect_with(filter);
             }
         }
         let base = Arc::new(base);
         self.by_included.insert(included, Arc::clone(&base));
-        base
+        Ok(base)
     }
 }
 
@@ -119,6 +143,7 @@ fn field_counts(
     input: &FacetInput,
     spec: &FacetField,
     base: &Arc<DocSet>,
+    counted: Option<&CountedSet>,
     cache: &FacetCache,
 ) -> Result<FieldCounts> {
     let source = FacetSource::resolve(input.schema, &spec.field);
@@ -141,8 +166,8 @@ fn field_counts(
     }
     // Over every live document, or a large base set, the counts depend only on the segments
     // and the set: cache them whole (all terms, no prefix) and select from them.
-    if let Some(counted) = CountedSet::of(input.searcher, base, cache.min_base_docs()) {
-        let table = match cache.get(&counted, &spec.field, spec.missing) {
+    if let Some(counted) = counted {
+        let table = match cache.get(counted, &spec.field, spec.missing) {
             Some(table) => table,
             None => {
                 let plan = CountPlan {
@@ -152,7 +177,7 @@ fn field_counts(
                     missing: spec.missing || !matches!(source, FacetSource::Terms { .. }),
                 };
                 let table = Arc::new(count(input.searcher, base, &source, plan)?);
-                cache.insert(&counted, &spec.field, Arc::clone(&table));
+                cache.insert(counted, &spec.field, Arc::clone(&table));
                 table
             }
         };

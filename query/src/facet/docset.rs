@@ -7,7 +7,9 @@
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Query;
-use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::{BitSet, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+
+use crate::filter_cache::CachedFilter;
 
 use crate::{QueryError, Result};
 
@@ -22,6 +24,16 @@ impl DocBits {
     pub fn empty(max_doc: DocId) -> Self {
         Self {
             words: vec![0; (max_doc as usize).div_ceil(64)],
+        }
+    }
+
+    /// The same set as tantivy's `bits` (of the same segment).
+    pub fn from_bitset(bits: &BitSet) -> Self {
+        let buckets = bits.max_value().div_ceil(64);
+        Self {
+            words: (0..buckets)
+                .map(|bucket| u64::from_le_bytes(bits.tinyset(bucket).into_bytes()))
+                .collect(),
         }
     }
 
@@ -100,10 +112,17 @@ pub struct DocSet {
 impl DocSet {
     /// The documents (alive, in every segment) matching `query`.
     pub fn of_query(searcher: &Searcher, query: &dyn Query) -> Result<Self> {
-        let segments = searcher
+        if let Some(filter) = query.downcast_ref::<CachedFilter>() {
+            return filter.doc_set(searcher);
+        }
+        searcher
             .search(query, &DocBitsCollector)
-            .map_err(|e| QueryError::Internal(e.to_string()))?;
-        Ok(Self { segments })
+            .map_err(|e| QueryError::Internal(e.to_string()))
+    }
+
+    /// A set made of one [`DocBits`] per segment of a searcher, in segment order.
+    pub(crate) fn from_segments(segments: Vec<DocBits>) -> Self {
+        Self { segments }
     }
 
     /// The per-segment sets, in segment order.
@@ -153,15 +172,15 @@ impl DocSet {
 
 /// Collects the matching documents of each segment into a [`DocBits`] (deleted documents
 /// are already left out by tantivy).
-struct DocBitsCollector;
+pub(crate) struct DocBitsCollector;
 
-struct DocBitsSegmentCollector {
+pub(crate) struct DocBitsSegmentCollector {
     ord: SegmentOrdinal,
     bits: DocBits,
 }
 
 impl Collector for DocBitsCollector {
-    type Fruit = Vec<DocBits>;
+    type Fruit = DocSet;
     type Child = DocBitsSegmentCollector;
 
     fn for_segment(
@@ -182,9 +201,11 @@ impl Collector for DocBitsCollector {
     fn merge_fruits(
         &self,
         mut segment_fruits: Vec<(SegmentOrdinal, DocBits)>,
-    ) -> tantivy::Result<Vec<DocBits>> {
+    ) -> tantivy::Result<DocSet> {
         segment_fruits.sort_by_key(|(ord, _)| *ord);
-        Ok(segment_fruits.into_iter().map(|(_, bits)| bits).collect())
+        Ok(DocSet::from_segments(
+            segment_fruits.into_iter().map(|(_, bits)| bits).collect(),
+        ))
     }
 }
 

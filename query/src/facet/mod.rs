@@ -22,6 +22,7 @@ mod tests;
 
 pub use cache::FacetCache;
 pub use compute::{compute, compute_with_cache, FacetInput};
+pub(crate) use docset::{DocBits, DocBitsCollector, DocSet};
 
 /// How facet values are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -162,6 +162,7 @@ fn run_with(
         main,
         filters,
         facet_query: &facet_query,
+        matched: None,
     };
     compute_with_cache(&input, request, cache)
 }
@@ -622,6 +623,7 @@ fn the_global_cache_serves_compute() {
         main: &AllQuery,
         filters: &[],
         facet_query: &no_query,
+        matched: None,
     };
     let request = FacetRequest {
         fields: vec![field("organization")],

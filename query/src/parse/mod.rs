@@ -69,6 +69,8 @@ pub struct Filter {
     pub tags: Vec<String>,
     /// What the filter keeps.
     pub query: QueryAst,
+    /// Whether its matches may be cached (`{!cache=false}` says no).
+    pub cache: bool,
 }
 
 /// Parses an `fq`: `{!tag=a,b}…`, `{!frange …}`, `{!field f=…}`, `{!bool …}`,
@@ -79,16 +81,17 @@ pub fn parse_filter(text: &str, opts: &ParseOptions) -> Result<Filter> {
         return Ok(Filter {
             tags: Vec::new(),
             query: QueryAst::MatchAll,
+            cache: true,
         });
     }
-    let tags = match text.starts_with("{!") {
-        true => split_local_params(text)?
-            .map(|lp| lp.list("tag"))
-            .unwrap_or_default(),
-        false => Vec::new(),
+    let local = match text.starts_with("{!") {
+        true => split_local_params(text)?,
+        false => None,
     };
+    let tags = local.as_ref().map(|lp| lp.list("tag")).unwrap_or_default();
+    let cache = local.as_ref().and_then(|lp| lp.get("cache")) != Some("false");
     let query = local::parse_with_alt(text, "lucene", opts, 0, None)?.unwrap_or(QueryAst::MatchAll);
-    Ok(Filter { tags, query })
+    Ok(Filter { tags, query, cache })
 }
 
 fn parser_name(def_type: DefType) -> &'static str {

@@ -620,7 +620,13 @@ fn filters_keep_their_tags_and_default_to_lucene() {
         Filter {
             tags: vec!["org".into(), "fmt".into()],
             query: term("organization", "x", AND),
+            cache: true,
         }
+    );
+    let uncached = parse_filter("{!cache=false tag=t}state:active", &opts).unwrap();
+    assert_eq!(
+        (uncached.cache, uncached.tags),
+        (false, vec!["t".to_string()])
     );
     assert_eq!(
         parse_filter("+site_id:\"default\" +state:active", &opts).unwrap(),
@@ -630,6 +636,7 @@ fn filters_keep_their_tags_and_default_to_lucene() {
                 phrase("site_id", "default"),
                 term("state", "active", AND)
             ]),
+            cache: true,
         }
     );
     assert_eq!(

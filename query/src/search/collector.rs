@@ -98,7 +98,9 @@ impl Collector for SortCollector {
                     .collect::<tantivy::Result<Vec<u64>>>()?,
             ),
         };
+        let keys_rise_with_doc = readers.iter().all(KeyReader::rises_with_doc);
         Ok(SortSegmentCollector {
+            keys_rise_with_doc,
             readers,
             after,
             threshold: None,
@@ -204,6 +206,19 @@ impl KeyReader {
         }
     }
 
+    /// Whether, without scores, this key never falls as the document id grows: a missing
+    /// column (every document missing), a score (all 0), or index order ascending.
+    fn rises_with_doc(&self) -> bool {
+        match self {
+            KeyReader::Score(_) => true,
+            KeyReader::Doc { descending, .. } => !descending,
+            KeyReader::I64(col, _) => col.is_none(),
+            KeyReader::F64(col, _) => col.is_none(),
+            KeyReader::Bool(col, _) => col.is_none(),
+            KeyReader::Str(col, _) => col.is_none(),
+        }
+    }
+
     /// A cursor value as this segment's key: documents with a greater key come after it.
     fn segment_bound(&self, value: &KeyValue) -> tantivy::Result<u64> {
         Ok(match (self, value) {
@@ -243,6 +258,9 @@ pub(crate) struct SortSegmentCollector {
     max_score: Score,
     scoring: bool,
     segment_ord: u32,
+    /// Every key rises (or stays) with the document id when scores are not computed: once
+    /// `limit` hits are kept, no later document can enter, and blocks are only counted.
+    keys_rise_with_doc: bool,
 }
 
 struct SegmentHit {
@@ -324,6 +342,19 @@ impl SegmentCollector for SortSegmentCollector {
         });
         if self.top.len() >= self.limit.saturating_mul(2) {
             self.cut();
+        }
+    }
+
+    /// Documents without scores (tantivy calls this only when none are needed).
+    fn collect_block(&mut self, docs: &[DocId]) {
+        if self.limit == 0 || (self.keys_rise_with_doc && self.top.len() >= self.limit) {
+            // CKAN's home page sorts by a field no document has: after the first `limit`
+            // documents, the rest of a million only add to `numFound`.
+            self.count += docs.len() as u64;
+            return;
+        }
+        for &doc in docs {
+            self.collect(doc, 0.0);
         }
     }
 

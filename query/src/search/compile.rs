@@ -8,7 +8,8 @@ use tantivy::Searcher;
 
 use crate::ast::QueryAst;
 use crate::build::{build, BuildContext};
-use crate::facet::{compute, FacetCounts, FacetInput, FacetRequest};
+use crate::facet::{compute, DocSet, FacetCounts, FacetInput, FacetRequest};
+use crate::filter_cache::CachedFilter;
 use crate::params::SearchRequest;
 use crate::parse::{parse_filter, parse_query, ParseOptions};
 use crate::Result;
@@ -41,9 +42,29 @@ pub(crate) fn compile(
     let mut filters = Vec::with_capacity(request.fq.len());
     for fq in &request.fq {
         let filter = parse_filter(fq, &standard)?;
-        filters.push((filter.tags, build(&filter.query, &ctx)?));
+        let mut query = build(&filter.query, &ctx)?;
+        if filter.cache {
+            query = Box::new(CachedFilter::new(filter_key(fq, request), query));
+        }
+        filters.push((filter.tags, query));
     }
     Ok(Compiled { main, filters })
+}
+
+/// What an `fq`'s matches depend on besides the index: its text and the parameters it is
+/// built with (`NOW` only when the text uses it, so date-math filters share an entry only
+/// within one instant, as in Solr, whose cache keys hold the resolved dates).
+fn filter_key(fq: &str, request: &SearchRequest) -> String {
+    let now = if fq.contains("NOW") {
+        request.now_ms.to_string()
+    } else {
+        String::new()
+    };
+    let tz = request.tz.as_deref().unwrap_or_default();
+    format!(
+        "{}\u{0}{:?}\u{0}{tz}\u{0}{now}\u{0}{fq}",
+        request.df, request.op
+    )
 }
 
 /// Facet counts over the compiled queries, when the request asks for them: `q` and every
@@ -54,6 +75,7 @@ pub(crate) fn facets(
     request: &SearchRequest,
     compiled: &Compiled,
     facet: &FacetRequest,
+    matched: DocSet,
 ) -> Result<FacetCounts> {
     let ctx = context(searcher, schema, request)?;
     let standard = ParseOptions::standard(&request.df, request.op);
@@ -65,6 +87,7 @@ pub(crate) fn facets(
         main: compiled.main.as_ref(),
         filters: &compiled.filters,
         facet_query: &facet_query,
+        matched: Some(std::sync::Arc::new(matched)),
     };
     compute(&input, facet)
 }

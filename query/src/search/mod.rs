@@ -23,7 +23,7 @@ pub use page::PageFields;
 use self::collector::SortCollector;
 use self::compile::Compiled;
 use self::sort::SortPlan;
-use crate::facet::FacetCounts;
+use crate::facet::{DocBitsCollector, FacetCounts};
 use crate::params::SearchRequest;
 use crate::{QueryError, Result};
 
@@ -81,28 +81,49 @@ pub fn search(
         skip.saturating_add(request.rows).min(num_docs)
     };
     let wants_score = request.fl.score;
+    // Facets count over `q` ∩ every `fq`: the set this pass matches, so it is collected
+    // here rather than by running the queries again.
+    let matched = request.facet.as_ref().map(|_| DocBitsCollector);
 
-    let (num_found, max_score, hits, last_key) =
+    let (num_found, max_score, hits, last_key, matched) =
         if cursor.is_none() && page_end == 0 && !wants_score {
             // Only a count (`rows=0`, CKAN's and Find's count requests): tantivy counts
             // without visiting documents where it can (every document, one term).
-            let count = query.count(searcher).map_err(internal)?;
-            (count as u64, None, Vec::new(), None)
+            match matched {
+                Some(bits) => {
+                    let set = searcher.search(&query, &bits).map_err(internal)?;
+                    (set.len(), None, Vec::new(), None, Some(set))
+                }
+                None => {
+                    let count = query.count(searcher).map_err(internal)?;
+                    (count as u64, None, Vec::new(), None, None)
+                }
+            }
         } else if cursor.is_none() && plan.is_score_desc() && page_end > 0 {
             // Plain relevance order: tantivy's own top-score collector (ties in index order).
             let top = TopDocs::with_limit(page_end).order_by_score();
-            let (count, top) = searcher.search(&query, &(Count, top)).map_err(internal)?;
+            let (count, top, matched) = searcher
+                .search(&query, &(Count, top, matched))
+                .map_err(internal)?;
             let max_score = top.first().map_or(0.0, |(score, _)| *score);
             let hits = top
                 .into_iter()
                 .skip(skip)
                 .map(|(score, address)| Hit { address, score })
                 .collect();
-            (count as u64, wants_score.then_some(max_score), hits, None)
+            (
+                count as u64,
+                wants_score.then_some(max_score),
+                hits,
+                None,
+                matched,
+            )
         } else {
             let after = cursor.as_ref().and_then(|(_, after)| after.clone());
             let collector = SortCollector::new(plan, page_end, after, wants_score);
-            let fruit = searcher.search(&query, &collector).map_err(internal)?;
+            let (fruit, matched) = searcher
+                .search(&query, &(collector, matched))
+                .map_err(internal)?;
             let last_key = fruit.hits.last().map(|h| h.key.clone());
             let hits = fruit
                 .hits
@@ -114,18 +135,18 @@ pub fn search(
                 })
                 .collect();
             let max_score = wants_score.then(|| fruit.max_score.unwrap_or(0.0));
-            (fruit.count, max_score, hits, last_key)
+            (fruit.count, max_score, hits, last_key, matched)
         };
 
     let next_cursor_mark = cursor.map(|(sent, _)| match &last_key {
         Some(key) => cursor::encode(key),
         None => sent.to_string(),
     });
-    let facets = match &request.facet {
-        Some(facet) => Some(compile::facets(
-            searcher, schema, request, &compiled, facet,
+    let facets = match (&request.facet, matched) {
+        (Some(facet), Some(matched)) => Some(compile::facets(
+            searcher, schema, request, &compiled, facet, matched,
         )?),
-        None => None,
+        _ => None,
     };
     Ok(SearchResult {
         num_found,

@@ -372,6 +372,7 @@ fn pages_concatenate_to_the_full_order() {
         "metadata_modified desc",
         "title_string asc",
         "score desc, name desc",
+        "view_recent desc",
     ] {
         let full = sorted(if sort.is_empty() { "score desc" } else { sort });
         let mut pages = Vec::new();
@@ -391,6 +392,68 @@ fn pages_concatenate_to_the_full_order() {
     // A request for far more rows than documents does not reserve them.
     let huge = run(&[("rows", "10000000"), ("fl", "id")]).unwrap();
     assert_eq!(huge.hits.len(), 1987);
+}
+
+#[test]
+fn cached_filters_answer_as_uncached_ones() {
+    // (local params, filter): cached as `{!tag=…}…`, uncached as `{!cache=false tag=…}…`.
+    let filters = [
+        ("", "+capacity:public +state:(active)"),
+        ("", "+site_id:\"default\""),
+        ("tag=fmt", "res_format:CSV"),
+        ("", "-organization:cabinet-office"),
+        ("", "metadata_modified:[2020-01-01T00:00:00Z TO NOW]"),
+    ];
+    let cached: Vec<String> = filters
+        .iter()
+        .map(|(lp, f)| match lp.is_empty() {
+            true => f.to_string(),
+            false => format!("{{!{lp}}}{f}"),
+        })
+        .collect();
+    let uncached: Vec<String> = filters
+        .iter()
+        .map(|(lp, f)| format!("{{!cache=false {lp}}}{f}"))
+        .collect();
+    for (q, sort) in [
+        ("*:*", "view_recent desc"),
+        ("title:england", "score desc"),
+        ("*:*", "metadata_modified desc"),
+    ] {
+        let params = |filters: &[String], rows: &'static str| {
+            let mut params = vec![
+                ("q", q.to_string()),
+                ("sort", sort.to_string()),
+                ("rows", rows.to_string()),
+                ("start", "2".to_string()),
+                ("facet", "true".to_string()),
+                ("facet.field", "organization".to_string()),
+                ("facet.field", "{!ex=fmt}res_format".to_string()),
+                ("facet.query", "capacity:public".to_string()),
+                ("facet.limit", "-1".to_string()),
+            ];
+            params.extend(filters.iter().map(|f| ("fq", f.clone())));
+            params
+        };
+        let run_owned = |params: &[(&str, String)]| {
+            let borrowed: Vec<(&str, &str)> =
+                params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            run(&borrowed).unwrap()
+        };
+        let want = run_owned(&params(&uncached, "13"));
+        assert!(want.num_found > 0 && want.facets.is_some());
+        let all_formats = &want.facets.as_ref().unwrap().fields[1].values;
+        assert!(all_formats.len() > 1, "{{!ex=fmt}} counts every format");
+        // Twice: computing the filters' bits, then from the cache.
+        for _ in 0..2 {
+            assert_eq!(run_owned(&params(&cached, "13")), want, "q={q} sort={sort}");
+        }
+        let count = run_owned(&params(&cached, "0"));
+        assert_eq!(
+            (count.num_found, &count.facets),
+            (want.num_found, &want.facets)
+        );
+    }
 }
 
 #[test]
