@@ -5,12 +5,21 @@
 //! directory each iteration (the copy is not timed).
 //!
 //! ```sh
-//! CKAN_SEARCH_BENCH_DATASETS=100000 CKAN_SEARCH_BENCH_PG=1 cargo bench -p ckan-search-benches --bench modes
+//! CKAN_SEARCH_BENCH_DATASETS=10000 CKAN_SEARCH_BENCH_PG=1 cargo bench -p ckan-search-benches --bench modes
+//! CKAN_SEARCH_BENCH_DATASETS=100000 CKAN_SEARCH_BENCH_PG=1 CKAN_SEARCH_BENCH_ONCE=1 cargo bench -p ckan-search-benches --bench modes
 //! ```
+//!
+//! With `CKAN_SEARCH_BENCH_ONCE=1` each mode is timed once, on the same prepared inputs,
+//! and printed as a Markdown table row: criterion takes at least ten samples, and ten
+//! samples of every mode of a 100k catalogue from two sources would take over an hour.
 
 use std::path::Path;
+use std::time::Instant;
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{
+    criterion_group, criterion_main, BatchSize, BenchmarkGroup, Criterion, Throughput,
+};
 use serde_json::Value;
 
 use ckan_search_data::test_db::TestDb;
@@ -86,24 +95,56 @@ fn prepared(source: &dyn Source) -> tempfile::TempDir {
     dir
 }
 
-/// Times `run` on a fresh copy of `base` each iteration.
-fn in_place(
-    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
-    name: &str,
-    base: &Path,
-    run: impl Fn(&GenerationStore),
-) {
-    group.bench_function(name, |b| {
-        b.iter_batched(
+/// How the modes are timed: criterion's samples, or one run each.
+enum Timer<'a> {
+    Criterion(BenchmarkGroup<'a, WallTime>),
+    Once { group: String, datasets: usize },
+}
+
+impl Timer<'_> {
+    /// Times `run` on what `setup` makes (not timed), once per sample.
+    fn time<S, R>(&mut self, name: &str, setup: impl Fn() -> S, run: impl Fn(S) -> R) {
+        match self {
+            Timer::Criterion(group) => {
+                group.bench_function(name, |b| {
+                    b.iter_batched(&setup, &run, BatchSize::PerIteration)
+                });
+            }
+            Timer::Once { group, datasets } => {
+                let input = setup();
+                let started = Instant::now();
+                let output = run(input);
+                let secs = started.elapsed().as_secs_f64();
+                drop(output);
+                println!(
+                    "| {group} | {name} | {secs:.2} s | {:.0} datasets/s |",
+                    *datasets as f64 / secs
+                );
+            }
+        }
+    }
+
+    /// Times `run` on a fresh copy of `base` (the copy is not timed).
+    fn in_place(&mut self, name: &str, base: &Path, run: impl Fn(&GenerationStore)) {
+        self.time(
+            name,
             || {
                 let copy = tempfile::tempdir().expect("tempdir");
                 copy_dir(base, copy.path());
                 copy
             },
-            |copy| run(&store(copy.path())),
-            BatchSize::PerIteration,
-        )
-    });
+            |copy| {
+                run(&store(copy.path()));
+                copy
+            },
+        );
+    }
+
+    fn finish(self) {
+        if let Timer::Criterion(group) = self {
+            group.finish();
+        }
+    }
 }
 
 struct Sources {
@@ -191,37 +232,41 @@ fn bench_modes(c: &mut Criterion) {
     }
 
     let options = RebuildOptions::default();
+    let once = std::env::var("CKAN_SEARCH_BENCH_ONCE").is_ok_and(|v| v == "1");
     for set in &sets {
-        let mut group = c.benchmark_group(format!("modes_{}_{n}", set.name));
-        group.sample_size(10);
-        group.throughput(Throughput::Elements(n as u64));
-        group.bench_function("full_rebuild", |b| {
-            b.iter_batched(
-                || tempfile::tempdir().expect("tempdir"),
-                |data| {
-                    rebuild::full_rebuild(
-                        &store(data.path()),
-                        set.all.as_ref(),
-                        &options,
-                        &NoProgress,
-                    )
-                    .expect("rebuild")
-                },
-                BatchSize::PerIteration,
-            )
-        });
+        let group_name = format!("modes_{}_{n}", set.name);
+        let mut timer = if once {
+            Timer::Once {
+                group: group_name,
+                datasets: n,
+            }
+        } else {
+            let mut group = c.benchmark_group(group_name);
+            group.sample_size(10);
+            group.throughput(Throughput::Elements(n as u64));
+            Timer::Criterion(group)
+        };
+        timer.time(
+            "full_rebuild",
+            || tempfile::tempdir().expect("tempdir"),
+            |data| {
+                rebuild::full_rebuild(&store(data.path()), set.all.as_ref(), &options, &NoProgress)
+                    .expect("rebuild");
+                data
+            },
+        );
         let full = prepared(set.all.as_ref());
-        in_place(&mut group, "refresh_1pct_changed", full.path(), |s| {
+        timer.in_place("refresh_1pct_changed", full.path(), |s| {
             rebuild::refresh(s, set.changed_1.as_ref(), &options, &NoProgress).expect("refresh");
         });
-        in_place(&mut group, "refresh_100pct_changed", full.path(), |s| {
+        timer.in_place("refresh_100pct_changed", full.path(), |s| {
             rebuild::refresh(s, set.changed_100.as_ref(), &options, &NoProgress).expect("refresh");
         });
         let partial = prepared(set.without_1.as_ref());
-        in_place(&mut group, "only_missing_1pct", partial.path(), |s| {
+        timer.in_place("only_missing_1pct", partial.path(), |s| {
             rebuild::only_missing(s, set.all.as_ref(), &options, &NoProgress).expect("-o");
         });
-        in_place(&mut group, "one_dataset", full.path(), |s| {
+        timer.in_place("one_dataset", full.path(), |s| {
             rebuild::rebuild_datasets(
                 s,
                 set.one.as_ref(),
@@ -231,11 +276,11 @@ fn bench_modes(c: &mut Criterion) {
             )
             .expect("named");
         });
-        in_place(&mut group, "rebuild_publisher", full.path(), |s| {
+        timer.in_place("rebuild_publisher", full.path(), |s| {
             rebuild_publisher(s, &set.spec, &organization, &options, &NoProgress)
                 .expect("rebuild-publisher");
         });
-        group.finish();
+        timer.finish();
     }
     drop(dbs);
 }

@@ -40,7 +40,7 @@ pub(super) fn exists_query(ctx: &BuildContext, field: &str) -> Result<Box<dyn Qu
 
 /// Documents whose field norm (token count) for `field` is not zero.
 #[derive(Clone, Debug)]
-struct FieldNormExistsQuery {
+pub(super) struct FieldNormExistsQuery {
     field: Field,
 }
 

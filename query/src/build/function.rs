@@ -550,7 +550,7 @@ impl Scorer for FunctionScorer {
 }
 
 #[derive(Clone, Debug)]
-struct FunctionRangeQuery {
+pub(super) struct FunctionRangeQuery {
     function: Function,
     lower: f32,
     upper: f32,

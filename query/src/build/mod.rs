@@ -36,6 +36,14 @@ use tantivy::tokenizer::TokenizerManager;
 use crate::ast::{BoolQuery, QueryAst};
 use crate::{QueryError, Result};
 
+/// Whether `query` is one of this module's queries that give every match the same score
+/// (term-dictionary scans, norm-based existence, function ranges).
+pub(crate) fn is_constant_score(query: &dyn Query) -> bool {
+    query.is::<term_scan::TermScanQuery>()
+        || query.is::<exists::FieldNormExistsQuery>()
+        || query.is::<function::FunctionRangeQuery>()
+}
+
 /// What building needs: the schema, the index's analysers, and the request's `NOW` and `TZ`
 /// for date math.
 pub struct BuildContext<'a> {

@@ -5,6 +5,7 @@
 
 mod collector;
 mod compile;
+mod constant_score;
 mod cursor;
 mod fields;
 mod page;
@@ -22,6 +23,7 @@ pub use page::PageFields;
 
 use self::collector::SortCollector;
 use self::compile::Compiled;
+use self::constant_score::scores_are_constant;
 use self::sort::SortPlan;
 use crate::facet::{DocBitsCollector, FacetCounts};
 use crate::params::SearchRequest;
@@ -81,6 +83,18 @@ pub fn search(
         skip.saturating_add(request.rows).min(num_docs)
     };
     let wants_score = request.fl.score;
+    // Scores that cannot differ order nothing: sort without them, so no document is scored
+    // and a full page ends the work (not with a cursor, whose mark holds a value per key,
+    // nor when `fl` shows scores).
+    let plan = if cursor.is_none()
+        && !wants_score
+        && plan.uses_score()
+        && scores_are_constant(query.as_ref(), searcher.schema())
+    {
+        plan.without_score()
+    } else {
+        plan
+    };
     // Facets count over `q` ∩ every `fq`: the set this pass matches, so it is collected
     // here rather than by running the queries again.
     let matched = request.facet.as_ref().map(|_| DocBitsCollector);

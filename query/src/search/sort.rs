@@ -76,6 +76,12 @@ impl SortPlan {
         self.keys.iter().any(|k| k.kind == KeyKind::Score)
     }
 
+    /// The plan without its score keys (for a query whose matches all score the same).
+    pub fn without_score(mut self) -> Self {
+        self.keys.retain(|k| k.kind != KeyKind::Score);
+        self
+    }
+
     /// Whether this is plain `score desc` (tantivy's own top-score collector then applies).
     pub fn is_score_desc(&self) -> bool {
         matches!(self.keys.as_slice(), [k] if k.kind == KeyKind::Score && k.descending)

@@ -928,3 +928,63 @@ fn ckan_package_search_runs_as_ckan_sends_it() {
     let docs = fields(&params);
     assert_eq!(keys(&docs[0]), ["id", "validated_data_dict"]);
 }
+
+#[test]
+fn queries_scoring_every_match_alike_are_paged_as_the_scored_order() {
+    let searcher = searcher();
+    let schema = &fixture().schema;
+    for (q, constant) in [
+        (
+            r#"state:active AND extras_harvest_object_id:["" TO *] AND dataset_type:dataset"#,
+            true,
+        ),
+        ("-extras_harvest_object_id:*", true),
+        ("metadata_modified:[NOW-7DAY/DAY TO NOW]", true),
+        (
+            "metadata_modified:[2019-01-01T00:00:00Z TO *] -state:draft",
+            true,
+        ),
+        ("*:*", true),
+        ("state:active", true),
+        ("organization:*", true),
+        ("title:england", false),
+        ("name:x OR state:active", false),
+        ("state:active title:england", false),
+        ("state:active^3", false),
+    ] {
+        let fq = [
+            ("fq", "+capacity:public"),
+            ("fq", "{!cache=false}-state:deleted"),
+        ];
+        let params: Vec<(&str, &str)> = [("q", q)].into_iter().chain(fq).collect();
+        let req = request(&params).unwrap();
+        let compiled = super::compile::compile(&searcher, schema, &req).unwrap();
+        let query = super::combined(&compiled);
+        assert_eq!(
+            super::scores_are_constant(query.as_ref(), searcher.schema()),
+            constant,
+            "{q}"
+        );
+        for (start, sort) in [("0", ""), ("7", ""), ("3", "score desc, name asc")] {
+            let with = |extra: &[(&'static str, &'static str)]| {
+                let mut p = params.clone();
+                p.extend([("rows", "450"), ("start", start), ("sort", sort)]);
+                p.extend_from_slice(extra);
+                run(&p).unwrap()
+            };
+            let fast = with(&[]);
+            let scored = with(&[("fl", "score")]);
+            assert!(scored.num_found > 0, "{q}");
+            assert_eq!(fast.num_found, scored.num_found, "{q}");
+            assert_eq!(
+                addresses(&fast),
+                addresses(&scored),
+                "{q} start={start} sort={sort}"
+            );
+            if constant {
+                let first = scored.hits.first().map(|h| h.score);
+                assert!(scored.hits.iter().all(|h| Some(h.score) == first), "{q}");
+            }
+        }
+    }
+}
