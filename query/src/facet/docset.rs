@@ -37,6 +37,11 @@ impl DocBits {
         }
     }
 
+    /// The set as 64-bit words, document `64 * i + b` being bit `b` of word `i`.
+    pub fn words(&self) -> &[u64] {
+        &self.words
+    }
+
     /// Adds `doc`.
     #[inline]
     pub fn insert(&mut self, doc: DocId) {

@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn, TermOrdHit};
-use tantivy::{DocAddress, DocId, Score, SegmentReader};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader};
 
 use super::sort::{
     f64_ord, i64_ord, ordinal_of, position_ord, score_ord, KeyKind, KeyValue, SortPlan,
@@ -139,6 +139,22 @@ impl Collector for SortCollector {
         merged.hits.truncate(self.limit);
         Ok(merged)
     }
+}
+
+/// Whether, without scores, no key of `plan` falls as the document id grows in any segment
+/// of `searcher`: the order is then index order.
+pub(crate) fn keys_rise_with_doc(plan: &SortPlan, searcher: &Searcher) -> tantivy::Result<bool> {
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        for key in &plan.keys {
+            let ord = u32::try_from(ord).unwrap_or(u32::MAX);
+            let reader =
+                KeyReader::open(key.kind, key.descending, key.column.as_deref(), ord, reader)?;
+            if !reader.rises_with_doc() {
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
 }
 
 /// Reads one key's segment-level value for a document.

@@ -2,6 +2,8 @@
 //! the request's parser, each `fq` through the standard parser with its `{!tag=…}`, all
 //! built against CKAN's schema with one `NOW`, so `q` and every `fq` agree on date math.
 
+use std::sync::Arc;
+
 use ckan_search_indexer::schema::CkanSchema;
 use tantivy::query::Query;
 use tantivy::Searcher;
@@ -10,6 +12,7 @@ use crate::ast::QueryAst;
 use crate::build::{build, BuildContext};
 use crate::facet::{compute, DocSet, FacetCounts, FacetInput, FacetRequest};
 use crate::filter_cache::CachedFilter;
+use crate::params::DefType;
 use crate::params::SearchRequest;
 use crate::parse::{parse_filter, parse_query, ParseOptions};
 use crate::Result;
@@ -20,6 +23,10 @@ pub(crate) struct Compiled {
     pub main: Box<dyn Query>,
     /// Each `fq` with its tags: required, not scored.
     pub filters: Vec<(Vec<String>, Box<dyn Query>)>,
+    /// A filter-cache key for `q`'s matches, when its text alone (with `df`, `q.op`, `sow`,
+    /// `TZ`, `NOW`) decides them: the standard parser, without nested `{!…}` queries that
+    /// could read other parameters.
+    pub main_key: Option<String>,
 }
 
 /// Parses and builds `q` and every `fq`.
@@ -48,7 +55,12 @@ pub(crate) fn compile(
         }
         filters.push((filter.tags, query));
     }
-    Ok(Compiled { main, filters })
+    let main_key = main_key(request);
+    Ok(Compiled {
+        main,
+        filters,
+        main_key,
+    })
 }
 
 /// What an `fq`'s matches depend on besides the index: its text and the parameters it is
@@ -67,6 +79,24 @@ fn filter_key(fq: &str, request: &SearchRequest) -> String {
     )
 }
 
+fn main_key(request: &SearchRequest) -> Option<String> {
+    if request.def_type != DefType::Lucene {
+        return None;
+    }
+    let text = match non_blank(request.q.as_deref()) {
+        Some(q) => format!("q\u{0}{q}"),
+        None => format!("q.alt\u{0}{}", request.q_alt.as_deref().unwrap_or_default()),
+    };
+    if text.contains("{!") || text.contains("_query_") {
+        return None;
+    }
+    Some(format!(
+        "{}\u{0}{}",
+        request.sow,
+        filter_key(&text, request)
+    ))
+}
+
 /// Facet counts over the compiled queries, when the request asks for them: `q` and every
 /// `fq` (with its tags, for `{!ex=…}`), `facet.query` texts through the standard parser.
 pub(crate) fn facets(
@@ -75,7 +105,7 @@ pub(crate) fn facets(
     request: &SearchRequest,
     compiled: &Compiled,
     facet: &FacetRequest,
-    matched: DocSet,
+    matched: Arc<DocSet>,
 ) -> Result<FacetCounts> {
     let ctx = context(searcher, schema, request)?;
     let standard = ParseOptions::standard(&request.df, request.op);
@@ -87,7 +117,7 @@ pub(crate) fn facets(
         main: compiled.main.as_ref(),
         filters: &compiled.filters,
         facet_query: &facet_query,
-        matched: Some(std::sync::Arc::new(matched)),
+        matched: Some(matched),
     };
     compute(&input, facet)
 }
