@@ -5,7 +5,7 @@
 //! the catalogue's postings each time.
 //!
 //! A [`CachedFilter`] wraps an `fq`'s query with a key naming everything its matches depend
-//! on (its text, `df`, `q.op`, `TZ`, and `NOW` when the text uses it). A segment's matches
+//! on (its text, the parse options, `TZ`); a filter that reads `NOW` is not cached. A segment's matches
 //! are kept as a bitset under (segment id, key): segments are immutable, so the bits stay
 //! right for the segment's life and a commit only computes the new segments' (Solr drops
 //! its whole filterCache on every commit and re-warms it). Deleted documents are in the
@@ -111,7 +111,8 @@ impl CachedFilter {
             }
         })?;
         let bits = Arc::new(bits);
-        let bytes = (reader.max_doc() as usize).div_ceil(8);
+        // The key's text is held once per segment too.
+        let bytes = (reader.max_doc() as usize).div_ceil(8) + self.key.len();
         cache().insert(self.key(reader), Arc::clone(&bits), bytes);
         Ok(bits)
     }

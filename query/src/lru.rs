@@ -1,9 +1,9 @@
 //! A small bounded least-recently-used map, shared by the query crate's caches (facet
 //! tables, whole-key term scans, filter bitsets). Each entry is charged a cost (bytes, or
 //! values held); the least recently used entries are dropped while the total cost or the
-//! number of entries is over budget. An entry costing more than the whole budget is not
-//! kept. Lookups and inserts take one mutex; eviction scans the map, which is cheap for the
-//! few thousand entries these caches hold.
+//! number of entries is over budget (down to 90 % of them, so one sorted pass makes room
+//! for many inserts). An entry costing more than the whole budget is not kept. Lookups and
+//! inserts take one mutex.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -92,16 +92,27 @@ impl<K: Hash + Eq + Clone, V: Clone> BoundedLru<K, V> {
             inner.cost -= old.cost;
         }
         inner.cost += cost;
-        while inner.entries.len() > self.max_entries || inner.cost > self.max_cost {
-            let Some(oldest) = inner
-                .entries
-                .iter()
-                .min_by_key(|(_, entry)| entry.last_used)
-                .map(|(key, _)| key.clone())
-            else {
+        if inner.entries.len() > self.max_entries || inner.cost > self.max_cost {
+            self.evict(&mut inner);
+        }
+    }
+
+    /// Drops the least recently used entries until the map is within 90 % of both
+    /// budgets: one sorted pass frees room for many inserts, rather than a scan per insert.
+    fn evict(&self, inner: &mut Inner<K, V>) {
+        let max_entries = self.max_entries - self.max_entries / 10;
+        let max_cost = self.max_cost - self.max_cost / 10;
+        let mut by_age: Vec<(u64, K)> = inner
+            .entries
+            .iter()
+            .map(|(key, entry)| (entry.last_used, key.clone()))
+            .collect();
+        by_age.sort_unstable_by_key(|(last_used, _)| *last_used);
+        for (_, key) in by_age {
+            if inner.entries.len() <= max_entries && inner.cost <= max_cost {
                 break;
-            };
-            if let Some(old) = inner.entries.remove(&oldest) {
+            }
+            if let Some(old) = inner.entries.remove(&key) {
                 inner.cost -= old.cost;
             }
         }

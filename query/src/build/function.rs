@@ -29,7 +29,6 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATE
 
 use super::BuildContext;
 use crate::ast::{FuncExpr, FunctionRange};
-use crate::date_math::parse_date_math;
 use crate::{QueryError, Result};
 
 /// A function compiled against the schema: constants and fast-field sources.
@@ -174,7 +173,7 @@ fn compile(ctx: &BuildContext, expr: &FuncExpr) -> Result<Func> {
                 .map(|a| ms_argument(ctx, a))
                 .collect::<Result<_>>()?;
             if millis.is_empty() {
-                millis.push(Millis::Const(ctx.now_ms));
+                millis.push(Millis::Const(ctx.now()));
             }
             Func::Ms(millis)
         }
@@ -212,7 +211,7 @@ fn ms_argument(ctx: &BuildContext, arg: &FuncExpr) -> Result<Millis> {
         )));
     };
     if name.starts_with("NOW") || name.chars().nth(1).is_some_and(|c| c.is_ascii_digit()) {
-        return Ok(Millis::Const(parse_date_math(name, ctx.now_ms, ctx.tz)?));
+        return Ok(Millis::Const(ctx.date_math(name)?));
     }
     let target = ctx.target(name)?;
     if target.kind() != FieldKind::Date {

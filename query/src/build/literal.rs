@@ -9,7 +9,6 @@ use tantivy::schema::Type;
 use tantivy::Term;
 
 use super::{BuildContext, Target};
-use crate::date_math::parse_date_math;
 use crate::{QueryError, Result};
 
 /// A literal typed for its field.
@@ -34,7 +33,7 @@ pub(crate) fn parse_value<'t>(
 ) -> Result<Value<'t>> {
     Ok(match target.kind() {
         FieldKind::String | FieldKind::Text(_) => Value::Str(text),
-        FieldKind::Date => Value::I64(parse_date_math(text, ctx.now_ms, ctx.tz)?),
+        FieldKind::Date => Value::I64(ctx.date_math(text)?),
         FieldKind::Int => Value::I64(parse_int(target, text)?),
         FieldKind::Float => Value::F64(parse_float(target, text)?),
         FieldKind::Boolean => Value::Bool(parse_solr_bool(text)),

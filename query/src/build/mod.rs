@@ -51,10 +51,14 @@ pub struct BuildContext<'a> {
     pub schema: &'a CkanSchema,
     /// The analysers registered on the index being searched.
     pub tokenizers: &'a TokenizerManager,
-    /// The request's `NOW`, epoch milliseconds.
-    pub now_ms: i64,
+    /// The request's `NOW`, epoch milliseconds (read it through [`Self::now`] or
+    /// [`Self::date_math`], which note that the query depends on it).
+    now_ms: i64,
     /// The request's `TZ` for date-math rounding and adding (UTC when `None`).
     pub tz: Option<chrono_tz::Tz>,
+    /// Whether `NOW` was read since [`Self::take_used_now`] last asked: such a query
+    /// matches differently from one instant to the next, so it is not cached.
+    used_now: std::cell::Cell<bool>,
 }
 
 impl<'a> BuildContext<'a> {
@@ -72,7 +76,29 @@ impl<'a> BuildContext<'a> {
             tokenizers,
             now_ms,
             tz,
+            used_now: std::cell::Cell::new(false),
         })
+    }
+
+    /// The request's `NOW`.
+    pub(crate) fn now(&self) -> i64 {
+        self.used_now.set(true);
+        self.now_ms
+    }
+
+    /// Evaluates Solr date math (`NOW-7DAY/DAY`, `2020-01-01T00:00:00Z+1YEAR`).
+    pub(crate) fn date_math(&self, text: &str) -> Result<i64> {
+        let now = if text.starts_with("NOW") {
+            self.now()
+        } else {
+            self.now_ms
+        };
+        crate::date_math::parse_date_math(text, now, self.tz)
+    }
+
+    /// Whether a query built since the last call read `NOW`; starts afresh.
+    pub(crate) fn take_used_now(&self) -> bool {
+        self.used_now.replace(false)
     }
 
     /// Resolves a Solr field that is about to be searched: where its terms live, and its

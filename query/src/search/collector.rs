@@ -345,6 +345,10 @@ impl SegmentCollector for SortSegmentCollector {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.count += 1;
+        if !self.scoring && self.keys_rise_with_doc && self.top.len() >= self.limit {
+            // As in `collect_block` (tantivy calls this one for segments with deletes).
+            return;
+        }
         if self.scoring && score > self.max_score {
             self.max_score = score;
         }

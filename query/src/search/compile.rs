@@ -12,7 +12,6 @@ use crate::ast::QueryAst;
 use crate::build::{build, BuildContext};
 use crate::facet::{compute, DocSet, FacetCounts, FacetInput, FacetRequest};
 use crate::filter_cache::CachedFilter;
-use crate::params::DefType;
 use crate::params::SearchRequest;
 use crate::parse::{parse_filter, parse_query, ParseOptions};
 use crate::Result;
@@ -23,9 +22,7 @@ pub(crate) struct Compiled {
     pub main: Box<dyn Query>,
     /// Each `fq` with its tags: required, not scored.
     pub filters: Vec<(Vec<String>, Box<dyn Query>)>,
-    /// A filter-cache key for `q`'s matches, when its text alone (with `df`, `q.op`, `sow`,
-    /// `TZ`, `NOW`) decides them: the standard parser, without nested `{!…}` queries that
-    /// could read other parameters.
+    /// A filter-cache key for `q`'s matches, unless they depend on `NOW`.
     pub main_key: Option<String>,
 }
 
@@ -37,25 +34,45 @@ pub(crate) fn compile(
 ) -> Result<Compiled> {
     let ctx = context(searcher, schema, request)?;
     let standard = ParseOptions::standard(&request.df, request.op);
+    let tz = request.tz.as_deref().unwrap_or_default();
     // A blank `q` falls back to `q.alt` (standard syntax), else to every document.
-    let main_ast = match non_blank(request.q.as_deref()) {
-        Some(q) => parse_query(q, &ParseOptions::from_request(request)?)?,
+    let (main_ast, main_text) = match non_blank(request.q.as_deref()) {
+        Some(q) => {
+            let opts = ParseOptions::from_request(request)?;
+            let key = cache_key(&[("q", q), ("options", &format!("{opts:?}")), ("tz", tz)]);
+            (parse_query(q, &opts)?, key)
+        }
         None => match non_blank(request.q_alt.as_deref()) {
-            Some(alt) => parse_query(alt, &standard)?,
-            None => QueryAst::MatchAll,
+            Some(alt) => {
+                let key = cache_key(&[
+                    ("q.alt", alt),
+                    ("options", &format!("{standard:?}")),
+                    ("tz", tz),
+                ]);
+                (parse_query(alt, &standard)?, key)
+            }
+            None => (QueryAst::MatchAll, cache_key(&[("all", "")])),
         },
     };
+    ctx.take_used_now();
     let main = build(&main_ast, &ctx)?;
+    let main_key = (!ctx.take_used_now()).then_some(main_text);
     let mut filters = Vec::with_capacity(request.fq.len());
     for fq in &request.fq {
         let filter = parse_filter(fq, &standard)?;
         let mut query = build(&filter.query, &ctx)?;
-        if filter.cache {
-            query = Box::new(CachedFilter::new(filter_key(fq, request), query));
+        // A filter reading `NOW` matches differently from one request to the next (Solr
+        // keys its cache by the resolved instants; we do not cache such filters at all).
+        if filter.cache && !ctx.take_used_now() {
+            let key = cache_key(&[
+                ("fq", fq),
+                ("options", &format!("{standard:?}")),
+                ("tz", tz),
+            ]);
+            query = Box::new(CachedFilter::new(key, query));
         }
         filters.push((filter.tags, query));
     }
-    let main_key = main_key(request);
     Ok(Compiled {
         main,
         filters,
@@ -63,38 +80,15 @@ pub(crate) fn compile(
     })
 }
 
-/// What an `fq`'s matches depend on besides the index: its text and the parameters it is
-/// built with (`NOW` only when the text uses it, so date-math filters share an entry only
-/// within one instant, as in Solr, whose cache keys hold the resolved dates).
-fn filter_key(fq: &str, request: &SearchRequest) -> String {
-    let now = if fq.contains("NOW") {
-        request.now_ms.to_string()
-    } else {
-        String::new()
-    };
-    let tz = request.tz.as_deref().unwrap_or_default();
-    format!(
-        "{}\u{0}{:?}\u{0}{tz}\u{0}{now}\u{0}{fq}",
-        request.df, request.op
-    )
-}
-
-fn main_key(request: &SearchRequest) -> Option<String> {
-    if request.def_type != DefType::Lucene {
-        return None;
+/// A filter-cache key: everything a query's matches depend on besides the index — its
+/// kind (`q`, `fq`, …), its text, the parse options it was read with, `TZ`. Each part is
+/// written with its length, so no text a client sends can spell another query's key.
+fn cache_key(parts: &[(&str, &str)]) -> String {
+    let mut key = String::new();
+    for (name, value) in parts {
+        key.push_str(&format!("{}:{name}={}:{value};", name.len(), value.len()));
     }
-    let text = match non_blank(request.q.as_deref()) {
-        Some(q) => format!("q\u{0}{q}"),
-        None => format!("q.alt\u{0}{}", request.q_alt.as_deref().unwrap_or_default()),
-    };
-    if text.contains("{!") || text.contains("_query_") {
-        return None;
-    }
-    Some(format!(
-        "{}\u{0}{}",
-        request.sow,
-        filter_key(&text, request)
-    ))
+    key
 }
 
 /// Facet counts over the compiled queries, when the request asks for them: `q` and every

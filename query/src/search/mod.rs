@@ -205,20 +205,19 @@ pub fn search(
 /// The first `n` documents of `set` in index order.
 fn first_documents(set: &crate::facet::DocSet, n: usize) -> Vec<DocAddress> {
     let mut out = Vec::with_capacity(n.min(1024));
-    let mut buffer = Vec::new();
     for (segment, bits) in set.segments().iter().enumerate() {
-        if out.len() >= n {
-            break;
-        }
         let segment = u32::try_from(segment).unwrap_or(u32::MAX);
-        bits.for_each_block(&mut buffer, |docs| {
-            let room = n.saturating_sub(out.len());
-            out.extend(
-                docs.iter()
-                    .take(room)
-                    .map(|&doc| DocAddress::new(segment, doc)),
-            );
-        });
+        for (i, word) in bits.words().iter().enumerate() {
+            let mut w = *word;
+            while w != 0 {
+                if out.len() >= n {
+                    return out;
+                }
+                let doc = i as u32 * 64 + w.trailing_zeros();
+                out.push(DocAddress::new(segment, doc));
+                w &= w - 1;
+            }
+        }
     }
     out
 }

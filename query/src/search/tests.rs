@@ -995,3 +995,48 @@ fn queries_scoring_every_match_alike_are_paged_as_the_scored_order() {
         }
     }
 }
+
+#[test]
+fn filters_reading_now_are_not_cached_and_keys_cannot_be_spelled_by_clients() {
+    let searcher = searcher();
+    let schema = &fixture().schema;
+    let compiled = |params: &[(&str, &str)]| {
+        super::compile::compile(&searcher, schema, &request(params).unwrap()).unwrap()
+    };
+    let cached = |c: &super::compile::Compiled| -> Vec<bool> {
+        c.filters
+            .iter()
+            .map(|(_, q)| q.is::<crate::filter_cache::CachedFilter>())
+            .collect()
+    };
+    let c = compiled(&[
+        ("q", "metadata_modified:[NOW-7DAY/DAY TO NOW]"),
+        ("fq", "metadata_modified:[2020-01-01T00:00:00Z TO *]"),
+        ("fq", "metadata_modified:[N\\OW-1DAY TO *]"),
+        ("fq", "{!frange l=0 u=1e15}sub(ms(),ms(metadata_modified))"),
+        ("fq", "{!cache=false}state:active"),
+        ("fq", "state:active"),
+    ]);
+    assert_eq!(cached(&c), [true, false, false, false, true]);
+    assert_eq!(c.main_key, None, "q reads NOW");
+    // A df and fq carrying separators cannot make an fq's key equal a q's key.
+    let q = compiled(&[("q", "state:active"), ("df", "text")]);
+    let fq = compiled(&[
+        ("q", "x"),
+        ("df", "false\u{0}text"),
+        ("fq", "q\u{0}state:active"),
+    ]);
+    let q_key = q.main_key.expect("q is cacheable");
+    let fq_key = format!("{:?}", fq.filters[0].1);
+    assert!(
+        !fq_key.contains(&format!("{q_key:?}")),
+        "{q_key} / {fq_key}"
+    );
+    // The same q under other parse options has another key.
+    let dismax = compiled(&[
+        ("q", "state:active"),
+        ("defType", "dismax"),
+        ("qf", "state"),
+    ]);
+    assert_ne!(dismax.main_key, Some(q_key));
+}
