@@ -1,5 +1,6 @@
 //! Query benchmarks: parse + compile of real CKAN/Find queries, and a 10-query mix over a
-//! generated catalogue (100k datasets by default; `CKAN_SEARCH_BENCH_DATASETS` overrides).
+//! generated catalogue (100k datasets by default; `CKAN_SEARCH_BENCH_DATASETS` overrides),
+//! plus the `fl=id` walk of the whole catalogue and a `cursorMark` walk in pages of 1,000.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -11,7 +12,7 @@ use ckan_search_indexer::source::JsonlSource;
 use ckan_search_query::build::{build, BuildContext};
 use ckan_search_query::params::SolrParams;
 use ckan_search_query::parse::{parse_query, ParseOptions};
-use ckan_search_query::{search, SearchRequest};
+use ckan_search_query::{search, PageFields, SearchRequest};
 
 use ckan_search_benches::mix::{query_mix as mix, NOW_MS};
 
@@ -82,6 +83,40 @@ fn bench_mix(c: &mut Criterion) {
             b.iter(|| search(&searcher, &schema, &req).expect("search"))
         });
     }
+    // CKAN's `search-index -o` id listing: every id in one request, read as the server
+    // writes it (search, then the page's fields).
+    let all = request(&[("q", "*:*"), ("fl", "id"), ("rows", "100000000")]);
+    group.bench_function("fl_id_walk", |b| {
+        b.iter(|| {
+            let result = search(&searcher, &schema, &all).expect("search");
+            let page = PageFields::new(&searcher, &schema, &all.fl, &result.hits).expect("page");
+            page.all(&result.hits).expect("fields").len()
+        })
+    });
+    // Deep paging with cursorMark: the whole catalogue in pages of 1,000, as a harvester
+    // walks it (`sort=index_id asc`, ids only).
+    group.bench_function("cursor_mark_walk_1000", |b| {
+        b.iter(|| {
+            let mut mark = "*".to_string();
+            let mut seen = 0;
+            loop {
+                let req = request(&[
+                    ("q", "*:*"),
+                    ("fl", "id"),
+                    ("rows", "1000"),
+                    ("sort", "index_id asc"),
+                    ("cursorMark", &mark),
+                ]);
+                let result = search(&searcher, &schema, &req).expect("search");
+                seen += result.hits.len();
+                let next = result.next_cursor_mark.expect("a cursor");
+                if next == mark {
+                    break seen;
+                }
+                mark = next;
+            }
+        })
+    });
     group.finish();
 }
 
