@@ -85,7 +85,7 @@ fn bench_mix(c: &mut Criterion) {
     }
     // CKAN's `search-index -o` id listing: every id in one request, read as the server
     // writes it (search, then the page's fields).
-    let all = request(&[("q", "*:*"), ("fl", "id"), ("rows", "100000000")]);
+    let all = request(&[("q", "*:*"), ("fl", "id"), ("rows", "10000000")]);
     group.bench_function("fl_id_walk", |b| {
         b.iter(|| {
             let result = search(&searcher, &schema, &all).expect("search");
