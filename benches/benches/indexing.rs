@@ -68,16 +68,7 @@ fn bench_mapping(c: &mut Criterion) {
 
 fn bench_rebuild(c: &mut Criterion) {
     const DATASETS: usize = 10_000;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("catalogue.jsonl");
-    let config = ckan_search_data::GeneratorConfig {
-        datasets: DATASETS,
-        seed: 1,
-        ..Default::default()
-    };
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
-    ckan_search_data::generate(&config, &mut out).expect("generate");
-    drop(out);
+    let (_dir, path) = ckan_search_benches::catalogue::generated_jsonl(DATASETS);
     let source = JsonlSource::file(&path);
     let mut group = c.benchmark_group("rebuild");
     group.sample_size(10);

@@ -49,12 +49,7 @@ fn bench_mix(c: &mut Criterion) {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("catalogue.jsonl");
-    let config = ckan_search_data::GeneratorConfig::new(datasets, 1);
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
-    ckan_search_data::generate(&config, &mut out).expect("generate");
-    drop(out);
+    let (dir, path) = ckan_search_benches::catalogue::generated_jsonl(datasets);
     let store = GenerationStore::open(
         dir.path().join("data"),
         CkanSchema::new(),

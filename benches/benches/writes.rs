@@ -23,12 +23,7 @@ fn datasets() -> usize {
 
 fn bench_write_visible(c: &mut Criterion) {
     let n = datasets();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("catalogue.jsonl");
-    let config = ckan_search_data::GeneratorConfig::new(n, 1);
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
-    ckan_search_data::generate(&config, &mut out).expect("generate");
-    drop(out);
+    let (dir, path) = ckan_search_benches::catalogue::generated_jsonl(n);
     let data = dir.path().join("data");
     publish(&data, &JsonlSource::file(&path));
     let server = TestServer::start(&data);
