@@ -19,7 +19,7 @@ use tantivy::index::SegmentId;
 use tantivy::query::{
     BitSetDocSet, ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight,
 };
-use tantivy::{BitSet, DocId, DocSet as _, Score, Searcher, SegmentReader, TantivyError};
+use tantivy::{BitSet, DocId, Score, Searcher, SegmentReader, TantivyError};
 
 use crate::facet::{DocBits, DocSet};
 use crate::lru::BoundedLru;
@@ -150,14 +150,7 @@ impl Weight for CachedFilterWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) == doc {
-            Ok(Explanation::new("filter (constant score)", 1.0))
-        } else {
-            Err(TantivyError::InvalidArgument(format!(
-                "document #{doc} does not match"
-            )))
-        }
+        crate::build::explain_constant(self, reader, doc, "filter")
     }
 }
 

@@ -15,7 +15,7 @@ use tantivy::query::{
     BitSetDocSet, ConstScorer, EnableScoring, ExistsQuery, Explanation, Query, Scorer, Weight,
 };
 use tantivy::schema::Field;
-use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TantivyError};
+use tantivy::{BitSet, DocId, Score, SegmentReader};
 
 use super::literal;
 use super::term_scan::TermScanQuery;
@@ -74,13 +74,6 @@ impl Weight for FieldNormExistsWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) == doc {
-            Ok(Explanation::new("FieldExists (constant score)", 1.0))
-        } else {
-            Err(TantivyError::InvalidArgument(format!(
-                "document #{doc} does not match"
-            )))
-        }
+        super::explain_constant(self, reader, doc, "FieldExists")
     }
 }

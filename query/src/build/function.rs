@@ -25,7 +25,7 @@ use std::sync::Arc;
 use ckan_search_indexer::schema::FieldKind;
 use tantivy::columnar::{Column, DynamicColumn};
 use tantivy::query::{AllScorer, EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATED};
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
 use super::BuildContext;
 use crate::ast::{FuncExpr, FunctionRange};
@@ -473,10 +473,6 @@ pub(super) fn boosted_query(
     }))
 }
 
-fn not_matching(doc: DocId) -> TantivyError {
-    TantivyError::InvalidArgument(format!("document #{doc} does not match"))
-}
-
 #[derive(Clone, Debug)]
 struct FunctionQuery {
     function: Function,
@@ -506,7 +502,7 @@ impl Weight for FunctionWeight {
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let mut scorer = self.scorer(reader, 1.0)?;
         if scorer.seek(doc) != doc {
-            return Err(not_matching(doc));
+            return Err(super::not_matching(doc));
         }
         Ok(Explanation::new_with_string(
             format!("FunctionQuery({:?})", self.function),
@@ -601,7 +597,7 @@ impl Weight for FunctionRangeWeight {
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let mut scorer = self.scorer(reader, 1.0)?;
         if scorer.seek(doc) != doc {
-            return Err(not_matching(doc));
+            return Err(super::not_matching(doc));
         }
         Ok(Explanation::new_with_string(
             format!("frange({:?})", self.query.function),
@@ -698,7 +694,7 @@ impl Weight for BoostedWeight {
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         let mut scorer = self.scorer(reader, 1.0)?;
         if scorer.seek(doc) != doc {
-            return Err(not_matching(doc));
+            return Err(super::not_matching(doc));
         }
         let mut explanation = Explanation::new_with_string(
             format!("boost({:?}), product of:", self.function),

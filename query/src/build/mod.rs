@@ -27,14 +27,39 @@ mod tests;
 
 use ckan_search_indexer::schema::{CkanSchema, FieldDef, FieldKind, FieldLocation};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery, Occur,
-    Query,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, EmptyQuery,
+    Explanation, Occur, Query, Weight,
 };
 use tantivy::schema::Field;
 use tantivy::tokenizer::TokenizerManager;
+use tantivy::{DocId, DocSet as _, SegmentReader, TantivyError};
 
 use crate::ast::{BoolQuery, QueryAst};
 use crate::{QueryError, Result};
+
+/// The error tantivy's `explain` gives for a document the query does not match.
+pub(crate) fn not_matching(doc: DocId) -> TantivyError {
+    TantivyError::InvalidArgument(format!("document #{doc} does not match"))
+}
+
+/// `explain` for a weight whose matches all score the same: a constant explanation named
+/// `what` if `doc` matches, else [`not_matching`].
+pub(crate) fn explain_constant(
+    weight: &dyn Weight,
+    reader: &SegmentReader,
+    doc: DocId,
+    what: &str,
+) -> tantivy::Result<Explanation> {
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    if scorer.seek(doc) == doc {
+        Ok(Explanation::new_with_string(
+            format!("{what} (constant score)"),
+            1.0,
+        ))
+    } else {
+        Err(not_matching(doc))
+    }
+}
 
 /// Whether `query` is one of this module's queries that give every match the same score
 /// (term-dictionary scans, norm-based existence, function ranges).

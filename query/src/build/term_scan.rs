@@ -21,7 +21,7 @@ use tantivy::query::{
     BitSetDocSet, ConstScorer, EnableScoring, Explanation, Query, Scorer, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{BitSet, DocId, DocSet, Score, SegmentReader, TantivyError};
+use tantivy::{BitSet, DocId, Score, SegmentReader};
 
 use crate::lru::BoundedLru;
 
@@ -193,14 +193,7 @@ impl Weight for TermScanWeight {
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) == doc {
-            Ok(Explanation::new("TermScan (constant score)", 1.0))
-        } else {
-            Err(TantivyError::InvalidArgument(format!(
-                "document #{doc} does not match"
-            )))
-        }
+        super::explain_constant(self, reader, doc, "TermScan")
     }
 }
 

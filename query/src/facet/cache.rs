@@ -139,7 +139,6 @@ const SET_BYTES_PER_VALUE: usize = 64;
 /// A bounded LRU cache of field counts over every document or a large base set.
 pub struct FacetCache {
     tables: BoundedLru<Key, Arc<FieldTable>>,
-    max_set_bytes: usize,
     min_base_docs: u64,
 }
 
@@ -149,7 +148,6 @@ impl FacetCache {
     pub fn new(max_entries: usize, max_values: usize) -> Self {
         Self {
             tables: BoundedLru::new(max_entries, max_values),
-            max_set_bytes: DEFAULT_MAX_SET_BYTES,
             min_base_docs: MIN_CACHED_BASE_DOCS,
         }
     }
@@ -191,7 +189,7 @@ impl FacetCache {
     /// tables beyond the bounds. A table larger than the budgets is not kept.
     pub fn insert(&self, counted: &CountedSet, field: &str, table: Arc<FieldTable>) {
         let set_bytes = counted.base.set_bytes();
-        if set_bytes > self.max_set_bytes {
+        if set_bytes > DEFAULT_MAX_SET_BYTES {
             return;
         }
         let cost = table.values.len() + set_bytes.div_ceil(SET_BYTES_PER_VALUE);

@@ -84,16 +84,30 @@ impl DocBits {
             .sum()
     }
 
+    /// The documents, in ascending order.
+    pub fn iter(&self) -> impl Iterator<Item = DocId> + '_ {
+        self.words.iter().enumerate().flat_map(|(i, word)| {
+            let mut w = *word;
+            std::iter::from_fn(move || {
+                (w != 0).then(|| {
+                    let bit = w.trailing_zeros();
+                    w &= w - 1;
+                    i as DocId * 64 + bit
+                })
+            })
+        })
+    }
+
     /// Calls `f` with the documents in ascending order, in blocks (for the columnar batch
     /// APIs, which amortise their per-call cost over a block).
     pub fn for_each_block(&self, buffer: &mut Vec<DocId>, mut f: impl FnMut(&[DocId])) {
         const BLOCK: usize = 1024;
         buffer.clear();
+        // A word at a time (the facet-counting hot path): no per-document iterator state.
         for (i, word) in self.words.iter().enumerate() {
             let mut w = *word;
             while w != 0 {
-                let bit = w.trailing_zeros();
-                buffer.push(i as DocId * 64 + bit);
+                buffer.push(i as DocId * 64 + w.trailing_zeros());
                 w &= w - 1;
             }
             if buffer.len() >= BLOCK {
@@ -253,6 +267,7 @@ mod tests {
         let mut seen = Vec::new();
         a.for_each_block(&mut Vec::new(), |docs| seen.extend_from_slice(docs));
         assert_eq!(seen, vec![0, 3, 64, 65, 199]);
+        assert_eq!(a.iter().collect::<Vec<_>>(), seen);
         a.intersect_with(&b);
         assert_eq!(a.len(), 2);
         assert!(!DocBits::empty(0).contains(0) && DocBits::empty(0).is_empty());

@@ -328,6 +328,15 @@ impl SortSegmentCollector {
         vs_after == Ordering::Greater && vs_threshold == Ordering::Less
     }
 
+    /// Whether no later document can enter the page, so documents are only counted: no page
+    /// at all, or (without scores) a full page whose keys cannot fall as the doc id grows —
+    /// CKAN's home page sorts by a field no document has, so after the first `limit`
+    /// documents the rest of a million only add to `numFound`.
+    fn only_counting(&self) -> bool {
+        !self.scoring
+            && (self.limit == 0 || (self.keys_rise_with_doc && self.top.len() >= self.limit))
+    }
+
     /// Keeps the best `limit` hits and remembers the worst of them as the threshold.
     fn cut(&mut self) {
         if self.top.len() <= self.limit || self.limit == 0 {
@@ -345,8 +354,8 @@ impl SegmentCollector for SortSegmentCollector {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.count += 1;
-        if !self.scoring && self.keys_rise_with_doc && self.top.len() >= self.limit {
-            // As in `collect_block` (tantivy calls this one for segments with deletes).
+        if self.only_counting() {
+            // tantivy calls `collect` rather than `collect_block` on segments with deletes.
             return;
         }
         if self.scoring && score > self.max_score {
@@ -367,9 +376,7 @@ impl SegmentCollector for SortSegmentCollector {
 
     /// Documents without scores (tantivy calls this only when none are needed).
     fn collect_block(&mut self, docs: &[DocId]) {
-        if self.limit == 0 || (self.keys_rise_with_doc && self.top.len() >= self.limit) {
-            // CKAN's home page sorts by a field no document has: after the first `limit`
-            // documents, the rest of a million only add to `numFound`.
+        if self.only_counting() {
             self.count += docs.len() as u64;
             return;
         }

@@ -82,9 +82,7 @@ impl Weight for DocSetQuery {
         if self.bits(reader)?.contains(doc) {
             Ok(Explanation::new("precomputed filter (constant score)", 1.0))
         } else {
-            Err(TantivyError::InvalidArgument(format!(
-                "document #{doc} does not match"
-            )))
+            Err(crate::build::not_matching(doc))
         }
     }
 }

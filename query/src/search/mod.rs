@@ -204,22 +204,15 @@ pub fn search(
 
 /// The first `n` documents of `set` in index order.
 fn first_documents(set: &crate::facet::DocSet, n: usize) -> Vec<DocAddress> {
-    let mut out = Vec::with_capacity(n.min(1024));
-    for (segment, bits) in set.segments().iter().enumerate() {
-        let segment = u32::try_from(segment).unwrap_or(u32::MAX);
-        for (i, word) in bits.words().iter().enumerate() {
-            let mut w = *word;
-            while w != 0 {
-                if out.len() >= n {
-                    return out;
-                }
-                let doc = i as u32 * 64 + w.trailing_zeros();
-                out.push(DocAddress::new(segment, doc));
-                w &= w - 1;
-            }
-        }
-    }
-    out
+    set.segments()
+        .iter()
+        .enumerate()
+        .flat_map(|(segment, bits)| {
+            let segment = u32::try_from(segment).unwrap_or(u32::MAX);
+            bits.iter().map(move |doc| DocAddress::new(segment, doc))
+        })
+        .take(n)
+        .collect()
 }
 
 /// The query a search runs: `q` and every `fq` required, the filters scoring nothing (so
